@@ -1,0 +1,72 @@
+"""The `benelux-qa` command: one subcommand per job of the pipeline."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from benelux_qa.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    return Settings(**overrides)
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    from models.embedder import provision_e5
+    from models.generator import provision_gguf
+
+    settings = _settings(args)
+    provision_e5(settings.resolved_models_dir)
+    if not args.embeddings_only:
+        provision_gguf(settings.resolved_models_dir)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import Ingestor
+    from models.embeddings import ParagraphEmbeddings
+    from vectorstore.store import ParagraphStore
+
+    settings = _settings(args)
+    store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
+    summary = Ingestor(settings, store, show_progress=not args.quiet).ingest(args.paths or [settings.corpus_dir], args.prune)
+    print("\n".join(summary.lines()))
+    return 1 if summary.failed and not (summary.added or summary.updated or summary.unchanged) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="benelux-qa", description="Answers questions about Benelux documents on human trafficking, with citations.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, help="where the index, models and caches live (env BENELUX_QA_DATA_DIR)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    provision = commands.add_parser("provision", parents=[common], help="prepare the offline models in the data dir")
+    provision.add_argument("--embeddings-only", action="store_true", help="skip the LLM file")
+    provision.set_defaults(run=cmd_provision)
+
+    ingest = commands.add_parser("ingest", parents=[common], help="index documents (default: the bundled corpus)")
+    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (TXT, MD, HTML, PDF, DOCX)")
+    ingest.add_argument("--prune", action="store_true", help="remove indexed documents that are not among PATHS")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+    ingest.set_defaults(run=cmd_ingest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = build_parser().parse_args(argv)
+    from models.generator import ProvisioningError
+    from vectorstore.store import StoreError
+
+    try:
+        return args.run(args)
+    except (ProvisioningError, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Turn paragraphs into chunks: one per paragraph, long ones split at sentence boundaries."""
+
+import hashlib
+
+from ingest.model import Chunk, Paragraph
+from ingest.sentences import split_sentences
+
+
+def chunk_id(doc_id: str, text: str, occurrence: int) -> str:
+    """Stable id from the document and the content: an unchanged paragraph keeps its id (and embedding)."""
+    digest = hashlib.sha1(f"{doc_id}\x00{text}\x00{occurrence}".encode()).hexdigest()[:16]
+    return f"{doc_id}:{digest}"
+
+
+def _parts(text: str, lang: str, max_chars: int) -> list[str]:
+    """`text` cut at sentence boundaries into parts of at most about `max_chars`, of similar size."""
+    if len(text) <= max_chars:
+        return [text]
+    sentences = split_sentences(text, lang)
+    n_parts = -(-len(text) // max_chars)
+    target = len(text) / n_parts
+    parts, current = [], ""
+    for sentence in sentences:
+        if current and len(current) + len(sentence) > target * 1.15:
+            parts.append(current.strip())
+            current = ""
+        current += sentence
+    parts.append(current.strip())
+    return parts
+
+
+def chunk_paragraphs(doc_id: str, paragraphs: list[Paragraph], max_chars: int) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for paragraph in paragraphs:
+        for part_number, text in enumerate(_parts(paragraph.text, paragraph.lang, max_chars), start=1):
+            occurrence = seen[text] = seen.get(text, -1) + 1
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id(doc_id, text, occurrence),
+                    text=text,
+                    doc_id=doc_id,
+                    lang=paragraph.lang,
+                    paragraph=paragraph.number,
+                    part=part_number,
+                    start=paragraph.start,
+                    end=paragraph.end,
+                    pair_id=paragraph.pair_id,
+                )
+            )
+    return chunks

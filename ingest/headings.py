@@ -1,0 +1,68 @@
+"""Keep headings with the text they head.
+
+A short line without a sentence end (a heading, a date line, a lead-in such as "Wij, ondergetekenden,")
+is merged into the body paragraph that follows it when both are in the same language. Runs of
+headings in different languages (the title page of a bilingual document) stay paragraphs of their
+own, one per language, so that each can be paired with its translation.
+"""
+
+import re
+
+from ingest.language import UNKNOWN
+from ingest.model import Paragraph
+
+_MAX_HEADING_CHARS = 120
+_MIN_WORDS_TO_TELL = 4
+_SENTENCE_END = re.compile(r"[.!?…]['\"”’»)]?$")
+
+
+def is_heading(paragraph: Paragraph) -> bool:
+    return len(paragraph.text) <= _MAX_HEADING_CHARS and not _SENTENCE_END.search(paragraph.text)
+
+
+def _heading_languages(headings: list[Paragraph], following: str) -> list[str]:
+    """Language per heading; a heading too short to tell takes the language of the next one that can
+    ("ANTWOORD" heads the Dutch title after it), the last ones that of the paragraph that follows."""
+    languages, next_known = [], following
+    for heading in reversed(headings):
+        if len(heading.text.split()) >= _MIN_WORDS_TO_TELL and heading.lang != UNKNOWN:
+            next_known = heading.lang
+        languages.append(next_known)
+    return languages[::-1]
+
+
+def _by_language(headings: list[Paragraph], following: str) -> list[tuple[str, list[Paragraph]]]:
+    """Consecutive headings grouped by language."""
+    groups: list[tuple[str, list[Paragraph]]] = []
+    for heading, lang in zip(headings, _heading_languages(headings, following)):
+        if groups and groups[-1][0] == lang:
+            groups[-1][1].append(heading)
+        else:
+            groups.append((lang, [heading]))
+    return groups
+
+
+def _merge(parts: list[Paragraph], lang: str) -> Paragraph:
+    return Paragraph(
+        text="\n".join(p.text for p in parts),
+        spans=[span for p in parts for span in p.spans],
+        lang=lang,
+        repaired=any(p.repaired for p in parts),
+    )
+
+
+def merge_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """A new list in which each heading run is merged forward or kept as one paragraph per language."""
+    result: list[Paragraph] = []
+    pending: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if is_heading(paragraph):
+            pending.append(paragraph)
+            continue
+        groups = _by_language(pending, paragraph.lang)
+        last = groups.pop()[1] if groups and groups[-1][0] == paragraph.lang else []
+        result.extend(_merge(group, lang) for lang, group in groups)
+        result.append(_merge(last + [paragraph], paragraph.lang))
+        pending = []
+    result.extend(_merge(group, lang) for lang, group in _by_language(pending, UNKNOWN))
+    return result

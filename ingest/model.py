@@ -1,0 +1,51 @@
+"""The data that flows out of ingestion: paragraphs, chunks and document metadata."""
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of a document; `spans` are its pieces' character offsets into the extracted text."""
+
+    text: str
+    spans: list[Span]
+    lang: str = "unknown"
+    number: int = 0  # the citation anchor a user sees (§number), in document order
+    pair_id: str | None = None
+    repaired: bool = False  # joined from pieces that a page break had cut apart
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+@dataclass
+class DocumentInfo:
+    """What users see about a document in citations and in the documents list."""
+
+    doc_id: str
+    title: str
+    date: str | None  # ISO date
+    kind: str
+    languages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    """A unit stored in the vector store: a paragraph or a sentence-aligned part of a long one."""
+
+    chunk_id: str
+    text: str
+    doc_id: str
+    lang: str
+    paragraph: int
+    part: int
+    start: int
+    end: int
+    pair_id: str | None

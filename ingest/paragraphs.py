@@ -1,0 +1,39 @@
+"""Split extracted text into paragraphs with offsets, clean them and drop page furniture."""
+
+import re
+
+from ingest.model import Paragraph
+
+_BLOCK = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.UNICODE)  # a run of non-blank lines
+_MARKUP = re.compile(r"\*\*|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|__")
+_URL_BRACKETS = re.compile(r"<(https?://[^>\s]+)>")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# What a website or a page layout adds around the text: navigation, and teasers of other articles.
+_FURNITURE = re.compile(
+    r"^(?:<\s*terug|terug|retour|back|actueel|meer nieuwsberichten|lees meer|print|delen|share)$"
+    r"|(?:\.\.\.|…)\s*(?:lees meer|lire la suite|read more)$",
+    re.IGNORECASE,
+)
+
+
+def clean(text: str) -> str:
+    """One paragraph as users read it: lines joined, markdown emphasis and URL brackets removed."""
+    text = _MARKUP.sub("", text)
+    text = _URL_BRACKETS.sub(r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_furniture(text: str) -> bool:
+    """True for text with no words (page numbers, reference codes, counters) or site navigation."""
+    return not _WORD.search(text) or bool(_FURNITURE.search(text))
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Blank-line separated paragraphs of `text`, cleaned, with their offsets; furniture dropped."""
+    paragraphs = []
+    for match in _BLOCK.finditer(text):
+        cleaned = clean(match.group())
+        if cleaned and not is_furniture(cleaned):
+            end = match.start() + len(match.group().rstrip())
+            paragraphs.append(Paragraph(text=cleaned, spans=[(match.start(), end)]))
+    return paragraphs

@@ -1,0 +1,71 @@
+"""From a file to numbered, language-tagged, repaired paragraphs (everything before embedding)."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.headings import merge_headings
+from ingest.language import SUPPORTED, UNKNOWN, detect_language
+from ingest.loaders import UnreadableDocument, extract_text
+from ingest.metadata import describe_document
+from ingest.model import DocumentInfo, Paragraph
+from ingest.paragraphs import split_paragraphs
+from ingest.repair import repair_splits
+
+# Bump when parsing changes, so that re-ingesting re-parses documents whose files did not change.
+PARSER_VERSION = "1"
+
+
+@dataclass
+class ParsedDocument:
+    info: DocumentInfo
+    text: str
+    content_hash: str
+    paragraphs: list[Paragraph]
+
+    @property
+    def repairs(self) -> int:
+        return sum(p.repaired for p in self.paragraphs)
+
+
+def content_hash(path: Path, *settings: object) -> str:
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(repr((PARSER_VERSION, *settings)).encode())
+    return digest.hexdigest()
+
+
+def _fill_unknown_languages(paragraphs: list[Paragraph]) -> None:
+    """Too-short paragraphs take the language of the nearest paragraph before (or else after) them."""
+    known = [p.lang for p in paragraphs if p.lang != UNKNOWN]
+    previous = known[0] if known else UNKNOWN
+    for paragraph in paragraphs:
+        if paragraph.lang == UNKNOWN:
+            paragraph.lang = previous
+        previous = paragraph.lang
+
+
+def parse_paragraphs(text: str) -> list[Paragraph]:
+    paragraphs = split_paragraphs(text)
+    for paragraph in paragraphs:
+        paragraph.lang = detect_language(paragraph.text)
+    paragraphs = merge_headings(repair_splits(paragraphs))
+    for paragraph in paragraphs:
+        if paragraph.lang == UNKNOWN:  # a run of short headings may tell its language as a whole
+            paragraph.lang = detect_language(paragraph.text)
+    _fill_unknown_languages(paragraphs)
+    for number, paragraph in enumerate(paragraphs, start=1):
+        paragraph.number = number
+    return paragraphs
+
+
+def parse_document(path: Path, *hash_settings: object) -> ParsedDocument:
+    """Raises UnreadableDocument for files we cannot use, with the reason in plain words."""
+    text = extract_text(path)
+    paragraphs = parse_paragraphs(text)
+    if not paragraphs:
+        raise UnreadableDocument(f"{path.name}: no paragraphs with text found")
+    if not any(p.lang in SUPPORTED for p in paragraphs):
+        found = ", ".join(sorted({p.lang for p in paragraphs}))
+        raise UnreadableDocument(f"{path.name}: language not supported ({found}); supported: {', '.join(SUPPORTED)}")
+    info = describe_document(path, text, paragraphs)
+    return ParsedDocument(info=info, text=text, content_hash=content_hash(path, *hash_settings), paragraphs=paragraphs)

@@ -1,0 +1,150 @@
+"""Parsing the real seeds: paragraphs, languages, page-break repair, headings, chunks, metadata."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import chunk_paragraphs
+from ingest.metadata import find_date
+from ingest.parse import parse_document, parse_paragraphs
+from ingest.repair import _continuation_index, ends_mid_sentence
+from tests.conftest import BILINGUAL, CORPUS, DUTCH_ONLY
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return {path.name: parse_document(path) for path in sorted(CORPUS.glob("*.txt"))}
+
+
+def paragraph_with(doc, needle):
+    found = [p for p in doc.paragraphs if needle in p.text]
+    assert len(found) == 1, f"{needle!r} found in {len(found)} paragraphs"
+    return found[0]
+
+
+def test_french_paragraph_cut_by_page_break_is_joined(parsed):
+    p = paragraph_with(parsed["000_8155b968e599ee5e.txt"], "La communication interne est donc")
+    assert "bien balisée" in p.text
+    assert p.lang == "fr" and p.repaired and len(p.spans) == 2
+
+
+@pytest.mark.parametrize(
+    "head, tail, lang",
+    [
+        ("grensoverschrijdende samenwerking", "makkelijker te maken", "nl"),
+        ("Ce protocole vise à faciliter la coopération", "transfrontalière et comprend", "fr"),
+        ("via het Cybersecurity Competence Center", "dat opleidingen aanbiedt", "nl"),
+        ("Vooral waar het gaat", "om het signaleren", "nl"),
+        ("et de bonnes pratiques en matière", "d'approche de la traite", "fr"),
+    ],
+)
+def test_bilingual_splits_in_002_are_joined(parsed, head, tail, lang):
+    p = paragraph_with(parsed["002_42a1812e0558ab74.txt"], head)
+    assert tail in p.text and p.lang == lang
+
+
+def test_split_in_single_language_document_is_joined(parsed):
+    p = paragraph_with(parsed["001_29f7b3141a8d4611.txt"], "internationaalrechtelijke")
+    assert "in het leven te roepen" in p.text
+
+
+def test_no_paragraph_ends_mid_sentence_where_its_continuation_exists(parsed):
+    for doc in parsed.values():
+        for i, p in enumerate(doc.paragraphs):
+            if ends_mid_sentence(p):
+                assert _continuation_index(doc.paragraphs, i) is None, (doc.info.doc_id, p.text[-60:])
+
+
+def test_offsets_point_into_the_source_text(parsed):
+    for doc in parsed.values():
+        for p in doc.paragraphs:
+            first_words = " ".join(doc.text[p.start : p.end].split()).replace("*", "")[:30]
+            assert first_words.split()[0] in p.text
+
+
+def test_languages(parsed):
+    for name in BILINGUAL:
+        langs = [p.lang for p in parsed[name].paragraphs]
+        assert abs(langs.count("nl") - langs.count("fr")) <= 3, name
+        assert set(langs) == {"nl", "fr"}
+    for name in DUTCH_ONLY:
+        assert {p.lang for p in parsed[name].paragraphs} == {"nl"}, name
+
+
+def test_other_languages_are_marked_not_forced():
+    paragraphs = parse_paragraphs(
+        "Menschenhandel ist eine schwere Verletzung der Menschenrechte und muss gemeinsam bekämpft werden.\n\n"
+        "Mensenhandel is een ernstige schending van de mensenrechten en moet samen worden bestreden."
+    )
+    assert [p.lang for p in paragraphs] == ["de", "nl"]
+
+
+def test_heading_is_kept_with_the_text_it_heads(parsed):
+    p = paragraph_with(parsed["002_42a1812e0558ab74.txt"], "Aanbeveling 2\n")
+    assert p.text.startswith("Aanbeveling 2\nTal van maatregelen")
+
+
+def test_bilingual_title_page_stays_one_paragraph_per_language(parsed):
+    doc = parsed["000_8155b968e599ee5e.txt"]
+    dutch_title = paragraph_with(doc, "ANTWOORD")
+    french_title = paragraph_with(doc, "RÉPONSE")
+    assert dutch_title.lang == "nl" and "19 maart 2016" in dutch_title.text and "RÉPONSE" not in dutch_title.text
+    assert french_title.lang == "fr" and "19 mars 2016" in french_title.text
+
+
+def test_page_furniture_is_dropped(parsed):
+    texts = [p.text for doc in parsed.values() for p in doc.paragraphs]
+    assert not any(t.strip() in {"865/3", "< terug", "meer nieuwsberichten"} for t in texts)
+
+
+def test_paragraph_numbers_are_consecutive(parsed):
+    for doc in parsed.values():
+        assert [p.number for p in doc.paragraphs] == list(range(1, len(doc.paragraphs) + 1))
+
+
+def test_long_paragraphs_are_split_at_sentence_boundaries(parsed):
+    doc = parsed["004_5b854e4566e864c9.txt"]
+    chunks = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, max_chars=1000)
+    for paragraph in doc.paragraphs:
+        parts = [c for c in chunks if c.paragraph == paragraph.number]
+        assert " ".join(c.text for c in parts) == paragraph.text
+        assert all(len(c.text) <= 1300 for c in parts)
+        assert all(c.text[-1] in ".!?" for c in parts[:-1]), "cut inside a sentence"
+    assert max(c.part for c in chunks) >= 3, "the 2,600-character list of actions should be split"
+
+
+def test_chunk_ids_are_stable_and_content_derived(parsed):
+    doc = parsed["002_42a1812e0558ab74.txt"]
+    first = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, 1000)
+    again = chunk_paragraphs(doc.info.doc_id, parse_document(CORPUS / doc.info.doc_id).paragraphs, 1000)
+    assert [c.chunk_id for c in first] == [c.chunk_id for c in again]
+    assert len({c.chunk_id for c in first}) == len(first)
+    assert all(c.chunk_id.startswith(doc.info.doc_id + ":") for c in first)
+
+
+def test_document_metadata(parsed):
+    assert parsed["000_8155b968e599ee5e.txt"].info.date == "2016-03-19"
+    assert parsed["003_0cd5a18808cb444d.txt"].info.kind == "press release"
+    assert parsed["002_42a1812e0558ab74.txt"].info.languages == ["nl", "fr"]
+    assert parsed["004_5b854e4566e864c9.txt"].info.languages == ["nl"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Luxemburg, 2 december 2016", "2016-12-02"),
+        ("Bruxelles, le 1er mars 2019", "2019-03-01"),
+        ("Published 30-07-2021 589", "2021-07-30"),
+        ("on 11 June 2020 the Committee", "2020-06-11"),
+        ("no date here, only 865/2", None),
+    ],
+)
+def test_find_date(text, expected):
+    assert find_date(text) == expected
+
+
+def test_derived_metadata_without_sidecar(tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_text("Nota over samenwerking\n\nBrussel, 5 mei 2022. De werkgroep komt twee keer per jaar samen om ervaringen uit te wisselen.\n")
+    info = parse_document(path).info
+    assert (info.title, info.date, info.kind, info.languages) == ("Nota over samenwerking", "2022-05-05", "document", ["nl"])
