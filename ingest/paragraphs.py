@@ -2,10 +2,10 @@
 
 import re
 
+from ingest.loaders import strip_markdown
 from ingest.model import Paragraph
 
 _BLOCK = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.UNICODE)  # a run of non-blank lines
-_MARKUP = re.compile(r"\*\*|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|__")
 _URL_BRACKETS = re.compile(r"<(https?://[^>\s]+)>")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # What a website or a page layout adds around the text: navigation, and teasers of other articles.
@@ -18,7 +18,7 @@ _FURNITURE = re.compile(
 
 def clean(text: str) -> str:
     """One paragraph as users read it: lines joined, markdown emphasis and URL brackets removed."""
-    text = _MARKUP.sub("", text)
+    text = strip_markdown(text)
     text = _URL_BRACKETS.sub(r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
 

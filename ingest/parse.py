@@ -63,9 +63,9 @@ def parse_document(path: Path, *hash_settings: object) -> ParsedDocument:
     text = extract_text(path)
     paragraphs = parse_paragraphs(text)
     if not paragraphs:
-        raise UnreadableDocument(f"{path.name}: no paragraphs with text found")
+        raise UnreadableDocument(path, "no paragraphs with text found")
     if not any(p.lang in SUPPORTED for p in paragraphs):
         found = ", ".join(sorted({p.lang for p in paragraphs}))
-        raise UnreadableDocument(f"{path.name}: language not supported ({found}); supported: {', '.join(SUPPORTED)}")
+        raise UnreadableDocument(path, f"its language is not supported ({found}; supported: {', '.join(SUPPORTED)})")
     info = describe_document(path, text, paragraphs)
     return ParsedDocument(info=info, text=text, content_hash=content_hash(path, *hash_settings), paragraphs=paragraphs)
