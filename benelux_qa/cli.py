@@ -25,13 +25,14 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.pipeline import Ingestor
+    from ingest.pipeline import Ingestor, exclusive_ingest
     from models.embeddings import ParagraphEmbeddings
     from vectorstore.store import ParagraphStore
 
     settings = _settings(args)
-    store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
-    summary = Ingestor(settings, store, show_progress=not args.quiet).ingest(args.paths or [settings.corpus_dir], args.prune)
+    with exclusive_ingest(settings):
+        store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
+        summary = Ingestor(settings, store, show_progress=not args.quiet).ingest(args.paths or [settings.corpus_dir], args.prune)
     print("\n".join(summary.lines()))
     return 1 if summary.failed and not (summary.added or summary.updated or summary.unchanged) else 0
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     args = build_parser().parse_args(argv)
-    from models.generator import ProvisioningError
+    from models.errors import ProvisioningError
     from vectorstore.store import StoreError
 
     try:

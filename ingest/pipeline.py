@@ -1,0 +1,184 @@
+"""Incremental ingestion: parse → chunk → embed → pair → store, skipping unchanged documents."""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from benelux_qa.settings import Settings
+from ingest.chunking import chunk_paragraphs
+from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocument
+from ingest.metadata import SIDECAR
+from ingest.model import Chunk, Paragraph
+from ingest.pairing import pair_translations
+from ingest.parse import ParsedDocument, parse_document
+from vectorstore.store import ParagraphStore
+
+
+@dataclass
+class IngestSummary:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # file → reason
+    pairs: dict[str, int] = field(default_factory=dict)  # per document written in this run
+    paragraphs_by_lang: Counter = field(default_factory=Counter)  # whole index
+    total_pairs: int = 0
+    total_repairs: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        docs = len(self.added) + len(self.updated) + len(self.unchanged)
+        lines = [
+            f"documents: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.failed)} failed ({docs} in this run)",
+            "paragraphs in the index: " + ", ".join(f"{lang} {n}" for lang, n in sorted(self.paragraphs_by_lang.items())),
+            f"translation pairs: {self.total_pairs}; repaired page-break splits: {self.total_repairs}; "
+            f"chunks: {self.chunks} ({self.embedded} embedded now)",
+        ]
+        lines += [f"  pairs in {doc}: {n}" for doc, n in self.pairs.items()]
+        lines += [f"  skipped {name}: {reason}" for name, reason in self.failed.items()]
+        lines.append(f"seconds: {self.seconds:.1f}")
+        return lines
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
+    """The document files among `paths` (folders are searched), and the problems found by name."""
+    files, problems = [], {}
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems[str(path)] = "no such file or folder"
+    seen: dict[str, Path] = {}
+    usable = []
+    for file in files:
+        if file.suffix.lower() not in SUPPORTED_SUFFIXES:
+            problems[file.name] = f"unsupported file type '{file.suffix}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+        elif file.name in seen:
+            problems[str(file)] = f"another file is named {file.name} ({seen[file.name]}); document ids must be unique"
+        else:
+            seen[file.name] = file
+            usable.append(file)
+    return usable, problems
+
+
+def _paragraph_vectors(paragraphs: list[Paragraph], chunks: list[Chunk], vectors: np.ndarray) -> np.ndarray:
+    """One normalised vector per paragraph: the mean of its chunks' vectors."""
+    by_paragraph: dict[int, list[np.ndarray]] = {}
+    for chunk, vector in zip(chunks, vectors):
+        by_paragraph.setdefault(chunk.paragraph, []).append(vector)
+    means = np.stack([np.mean(by_paragraph[p.number], axis=0) for p in paragraphs])
+    return means / np.linalg.norm(means, axis=1, keepdims=True)
+
+
+@contextmanager
+def exclusive_ingest(settings: Settings) -> Iterator[None]:
+    """One ingest at a time per data dir: a second one waits instead of writing concurrently."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.data_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=1)
+    except Timeout:
+        print("another ingest is running on this data dir; waiting for it to finish...", flush=True)
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, store: ParagraphStore, show_progress: bool = True):
+        self.settings = settings
+        self.store = store
+        self.show_progress = show_progress
+
+    def _embed(self, doc: ParsedDocument, chunks: list[Chunk], progress: tqdm) -> tuple[np.ndarray, int]:
+        """Vectors for `chunks`, reusing the stored ones of chunks whose text did not change."""
+        stored = self.store.stored_embeddings(doc.info.doc_id)
+        missing = [c for c in chunks if c.chunk_id not in stored]
+        batch = self.settings.embedding_batch_size
+        for start in range(0, len(missing), batch):
+            part = missing[start : start + batch]
+            for chunk, vector in zip(part, self.store.embeddings.embed_passages([c.text for c in part])):
+                stored[chunk.chunk_id] = vector
+            progress.update(len(part))
+        return np.stack([stored[c.chunk_id] for c in chunks]), len(missing)
+
+    def _write(self, doc: ParsedDocument, chunks: list[Chunk], progress: tqdm, summary: IngestSummary) -> None:
+        doc_id = doc.info.doc_id
+        vectors, embedded = self._embed(doc, chunks, progress)
+        pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, vectors), doc_id)
+        pair_of = {p.number: p.pair_id for p in doc.paragraphs}
+        for chunk in chunks:
+            chunk.pair_id = pair_of[chunk.paragraph]
+        langs = Counter(p.lang for p in doc.paragraphs)
+        stats = {"paragraphs": len(doc.paragraphs), "chunks": len(chunks), "pairs": pairs, "repairs": doc.repairs}
+        stats |= {f"paragraphs_{lang}": n for lang, n in langs.items()}
+        self.store.write_document(doc.info, doc.content_hash, chunks, vectors, stats)
+        summary.pairs[doc_id] = pairs
+        summary.embedded += embedded
+
+    def ingest(self, paths: list[Path], prune: bool = False) -> IngestSummary:
+        """Index the documents under `paths`; with `prune`, remove indexed documents not among them.
+
+        Callers hold `exclusive_ingest` around opening the store and ingesting.
+        """
+        started = time.perf_counter()
+        summary = IngestSummary()
+        files, summary.failed = discover(paths)
+        indexed = self.store.documents()
+        to_write = self._changed_documents(files, indexed, summary)
+        if to_write:
+            self.store.check_dimension()
+        total = sum(len(chunks) for _, chunks in to_write)
+        with tqdm(total=total, desc="embedding", unit="chunk", disable=not self.show_progress or not to_write) as bar:
+            for doc, chunks in to_write:
+                self._write(doc, chunks, bar, summary)
+        if prune:
+            keep = {f.name for f in files}
+            for doc_id in sorted(set(indexed) - keep):
+                self.store.delete_document(doc_id)
+                summary.removed.append(doc_id)
+        self._totals(summary)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _changed_documents(self, files: list[Path], indexed: dict, summary: IngestSummary) -> list[tuple[ParsedDocument, list[Chunk]]]:
+        """Parse every file; those whose content hash differs from the index's come back with their chunks."""
+        hash_settings = (self.settings.max_chunk_chars, self.store.embeddings.name)
+        changed = []
+        for file in tqdm(files, desc="parsing", unit="doc", disable=not self.show_progress or len(files) < 2):
+            try:
+                doc = parse_document(file, *hash_settings)
+            except (UnreadableDocument, OSError) as error:
+                summary.failed[file.name] = str(error)
+                continue
+            known = indexed.get(doc.info.doc_id)
+            if known and known.content_hash == doc.content_hash:
+                summary.unchanged.append(doc.info.doc_id)
+                continue
+            (summary.updated if known else summary.added).append(doc.info.doc_id)
+            changed.append((doc, chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars)))
+        return changed
+
+    def _totals(self, summary: IngestSummary) -> None:
+        for record in self.store.documents().values():
+            summary.total_pairs += record.stats.get("pairs", 0)
+            summary.total_repairs += record.stats.get("repairs", 0)
+            summary.chunks += record.stats.get("chunks", 0)
+            for key, n in record.stats.items():
+                if key.startswith("paragraphs_"):
+                    summary.paragraphs_by_lang[key.removeprefix("paragraphs_")] += n

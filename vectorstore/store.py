@@ -1,0 +1,146 @@
+"""Chroma holding the chunks (with embeddings) and a registry of the indexed documents.
+
+Embedded on disk (PersistentClient in the data dir) by default; a Chroma server when
+`BENELUX_QA_CHROMA_HOST` is set. The chunk collection records which embedding model filled it,
+and opening it with another model is an error rather than silent garbage.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+
+from benelux_qa.settings import Settings
+from ingest.model import Chunk, DocumentInfo
+from models.embeddings import ParagraphEmbeddings
+
+
+class StoreError(Exception):
+    """The index cannot be used as it is (unreachable, corrupt, or built with another model)."""
+
+
+@dataclass
+class DocumentRecord:
+    """A registry entry: what was indexed for one document and with which content hash."""
+
+    info: DocumentInfo
+    content_hash: str
+    stats: dict[str, int]
+
+
+def make_client(settings: Settings) -> chromadb.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    except Exception as error:  # chromadb raises many types for an unreachable server or a damaged store
+        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.index_dir
+        raise StoreError(f"cannot open the index at {where}: {error}") from error
+
+
+def _chunk_metadata(chunk: Chunk, info: DocumentInfo, content_hash: str) -> dict:
+    return {
+        "doc_id": chunk.doc_id,
+        "title": info.title,
+        "date": info.date or "",
+        "kind": info.kind,
+        "lang": chunk.lang,
+        "paragraph": chunk.paragraph,
+        "part": chunk.part,
+        "start": chunk.start,
+        "end": chunk.end,
+        "pair_id": chunk.pair_id or "",
+        "content_hash": content_hash,
+    }
+
+
+class ParagraphStore:
+    def __init__(self, settings: Settings, embeddings: ParagraphEmbeddings):
+        self.embeddings = embeddings
+        self.client = make_client(settings)
+        identity = {"embedding_model": embeddings.name}
+        try:
+            self.collection = self.client.get_or_create_collection(
+                settings.collection, embedding_function=None, metadata=identity, configuration={"hnsw": {"space": "cosine"}}
+            )
+            self.registry = self.client.get_or_create_collection(f"{settings.collection}_documents", embedding_function=None)
+        except Exception as error:
+            raise StoreError(f"cannot open the index collections: {error}") from error
+        recorded = (self.collection.metadata or {}).get("embedding_model")
+        if recorded != embeddings.name:
+            raise StoreError(
+                f"the index was built with the embedding model '{recorded}', not '{embeddings.name}': "
+                "re-ingest into an empty data dir (or delete the index) to switch models"
+            )
+        self.langchain = Chroma(client=self.client, collection_name=settings.collection, embedding_function=embeddings)
+
+    def check_dimension(self) -> None:
+        """Compares the stored vectors' dimension with the model's (loads the model)."""
+        sample = self.collection.get(limit=1, include=["embeddings"])
+        if len(sample["ids"]) and len(sample["embeddings"][0]) != self.embeddings.dimension:
+            raise StoreError(
+                f"the index holds {len(sample['embeddings'][0])}-dimensional vectors but the model makes "
+                f"{self.embeddings.dimension}: re-ingest into an empty data dir"
+            )
+
+    # Registry -------------------------------------------------------------------------------
+
+    def documents(self) -> dict[str, DocumentRecord]:
+        entries = self.registry.get(include=["metadatas"])
+        return {doc_id: _record(doc_id, meta) for doc_id, meta in zip(entries["ids"], entries["metadatas"])}
+
+    def _register(self, info: DocumentInfo, content_hash: str, stats: dict[str, int]) -> None:
+        meta = {
+            "title": info.title, "date": info.date or "", "kind": info.kind,
+            "languages": ",".join(info.languages), "content_hash": content_hash, "stats": json.dumps(stats),
+        }
+        self.registry.upsert(ids=[info.doc_id], embeddings=[[1.0]], documents=[info.title], metadatas=[meta])
+
+    # Chunks ---------------------------------------------------------------------------------
+
+    def stored_embeddings(self, doc_id: str) -> dict[str, np.ndarray]:
+        found = self.collection.get(where={"doc_id": doc_id}, include=["embeddings"])
+        return dict(zip(found["ids"], (np.asarray(e) for e in found["embeddings"])))
+
+    def write_document(
+        self, info: DocumentInfo, content_hash: str, chunks: list[Chunk], vectors: np.ndarray, stats: dict[str, int]
+    ) -> None:
+        """Replace a document's chunks; the registry entry is written last, so an interrupted write is redone."""
+        old_ids = set(self.collection.get(where={"doc_id": info.doc_id}, include=[])["ids"])
+        for start in range(0, len(chunks), 256):
+            batch = chunks[start : start + 256]
+            self.collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors[start : start + 256].tolist(),
+                documents=[c.text for c in batch],
+                metadatas=[_chunk_metadata(c, info, content_hash) for c in batch],
+            )
+        stale = old_ids - {c.chunk_id for c in chunks}
+        if stale:
+            self.collection.delete(ids=sorted(stale))
+        self._register(info, content_hash, stats)
+
+    def delete_document(self, doc_id: str) -> None:
+        self.registry.delete(ids=[doc_id])
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def all_chunks(self) -> Iterable[tuple[str, str, dict]]:
+        everything = self.collection.get(include=["documents", "metadatas"])
+        return zip(everything["ids"], everything["documents"], everything["metadatas"])
+
+    def count(self) -> int:
+        return self.collection.count()
+
+
+def _record(doc_id: str, meta: dict) -> DocumentRecord:
+    info = DocumentInfo(
+        doc_id=doc_id, title=meta["title"], date=meta["date"] or None, kind=meta["kind"],
+        languages=[lang for lang in meta["languages"].split(",") if lang],
+    )
+    return DocumentRecord(info=info, content_hash=meta["content_hash"], stats=json.loads(meta["stats"]))
