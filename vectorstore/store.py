@@ -8,11 +8,11 @@ and opening it with another model is an error rather than silent garbage.
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 
 from benelux_qa.settings import Settings
 from ingest.model import Chunk, DocumentInfo
@@ -78,7 +78,14 @@ class ParagraphStore:
                 f"the index was built with the embedding model '{recorded}', not '{embeddings.name}': "
                 "re-ingest into an empty data dir (or delete the index) to switch models"
             )
-        self.langchain = Chroma(client=self.client, collection_name=settings.collection, embedding_function=embeddings)
+        self._collection_name = settings.collection
+
+    @cached_property
+    def langchain(self):
+        """The chunk collection as a LangChain vector store (imported on first use: ingest does not need it)."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self.client, collection_name=self._collection_name, embedding_function=self.embeddings)
 
     def check_dimension(self) -> None:
         """Compares the stored vectors' dimension with the model's (loads the model)."""

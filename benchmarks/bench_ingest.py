@@ -1,0 +1,90 @@
+"""Ingestion benchmark on the bundled corpus (a report, not a test).
+
+Reports cold and warm ingest time, chunks embedded per second against the bare model on the same
+texts, the no-change re-ingest time of the real command, peak memory, index size and what was found.
+Usage: .venv/bin/python benchmarks/bench_ingest.py [--out FILE.json]
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benelux_qa.settings import Settings
+from ingest.chunking import chunk_paragraphs
+from ingest.parse import parse_document
+from ingest.pipeline import Ingestor
+from models.embeddings import ParagraphEmbeddings
+from vectorstore.store import ParagraphStore
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def ingest_once(settings: Settings, embeddings: ParagraphEmbeddings):
+    started = time.perf_counter()
+    store = ParagraphStore(settings, embeddings)
+    summary = Ingestor(settings, store, show_progress=False).ingest([settings.corpus_dir])
+    return time.perf_counter() - started, summary
+
+
+def cli_seconds(settings: Settings) -> float:
+    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(settings.data_dir), "BENELUX_QA_MODELS_DIR": str(settings.resolved_models_dir)}
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("benelux-qa")), "ingest", "--quiet"], check=True, capture_output=True, env=env)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
+    args = parser.parse_args()
+    base = Settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        cold_settings = base.model_copy(update={"data_dir": Path(tmp) / "cold", "models_dir": base.resolved_models_dir})
+        started = time.perf_counter()
+        embeddings = ParagraphEmbeddings.from_settings(cold_settings)
+        _, summary = ingest_once(cold_settings, embeddings)
+        cold_seconds = time.perf_counter() - started  # includes loading the model
+
+        warm_settings = cold_settings.model_copy(update={"data_dir": Path(tmp) / "warm"})
+        warm_seconds, _ = ingest_once(warm_settings, embeddings)
+
+        texts = [
+            chunk.text
+            for path in sorted(base.corpus_dir.glob("*.txt"))
+            for doc in [parse_document(path)]
+            for chunk in chunk_paragraphs(path.name, doc.paragraphs, base.max_chunk_chars)
+        ]
+        started = time.perf_counter()
+        embeddings.embed_passages(texts)
+        bare_rate = len(texts) / (time.perf_counter() - started)
+
+        reingest = [cli_seconds(cold_settings) for _ in range(3)]
+        numbers = {
+            "cold_ingest_s": round(cold_seconds, 2),
+            "warm_ingest_s": round(warm_seconds, 2),
+            "chunks": summary.chunks,
+            "ingest_chunks_per_s": round(summary.embedded / warm_seconds, 1),
+            "bare_model_chunks_per_s": round(bare_rate, 1),
+            "ingest_vs_bare": round(summary.embedded / warm_seconds / bare_rate, 2),
+            "noop_reingest_cli_s": [round(s, 2) for s in reingest],
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "index_size_mb": round(folder_size(cold_settings.index_dir) / 2**20, 1),
+            "paragraphs_by_lang": dict(summary.paragraphs_by_lang),
+            "pairs": summary.total_pairs,
+            "repaired_splits": summary.total_repairs,
+        }
+    print(json.dumps(numbers, indent=2, ensure_ascii=False))
+    if args.out:
+        args.out.write_text(json.dumps(numbers, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
