@@ -37,6 +37,52 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if summary.failed and not (summary.added or summary.updated or summary.unchanged) else 0
 
 
+def _print_sources(answer) -> None:
+    for c in answer.citations:
+        print(f"\n[{c.marker}] {c.title} ({c.date or 'n.d.'}) §{c.paragraph} [{c.doc_id}]\n    {c.quote}")
+        if c.translation:
+            print(f"    ({c.translation_lang}, §{c.translation_paragraph}) {c.translation}")
+    if answer.refused:
+        for p in answer.passages[:3]:
+            print(f"\n- {p.title} ({p.date or 'n.d.'}) §{p.paragraph} [{p.doc_id}]\n    {p.text}")
+    for notice in answer.notices:
+        print(f"\nnote: {notice}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.answer import Answer, Mode
+    from assistant.assistant import Assistant
+    from assistant.question import InvalidQuestion
+
+    settings = _settings(args)
+    assistant = Assistant(settings)
+    try:
+        for item in assistant.stream(args.question, lang=args.lang, mode=Mode(args.mode) if args.mode else None):
+            if isinstance(item, Answer):
+                if item.fallback or item.refused:
+                    print(f"\r{item.text}" if not item.refused else "", end="")
+                print()
+                _print_sources(item)
+            else:
+                print(item, end="", flush=True)
+    except InvalidQuestion as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.command import run
+
+    return run(args, _settings(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.command import run
+
+    return run(args, _settings(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="benelux-qa", description="Answers questions about Benelux documents on human trafficking, with citations.")
     common = argparse.ArgumentParser(add_help=False)
@@ -52,6 +98,23 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--prune", action="store_true", help="remove indexed documents that are not among PATHS")
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
     ingest.set_defaults(run=cmd_ingest)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer one question, with citations")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=["nl", "fr", "en"], help="answer in this language (default: the question's)")
+    ask.add_argument("--mode", choices=["generative", "extractive"], help="default: generative unless the backend is extractive")
+    ask.set_defaults(run=cmd_ask)
+
+    from eval.command import configure as configure_eval
+    from ui.command import configure as configure_serve
+
+    evaluate = commands.add_parser("eval", parents=[common], help="score retrieval, answers, citations, language and refusals")
+    configure_eval(evaluate)
+    evaluate.set_defaults(run=cmd_eval)
+
+    serve = commands.add_parser("serve", parents=[common], help="start the web UI")
+    configure_serve(serve)
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 

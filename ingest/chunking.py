@@ -2,7 +2,7 @@
 
 import hashlib
 
-from ingest.model import Chunk, Paragraph
+from ingest.model import Chunk, Paragraph, Sentence
 from ingest.sentences import split_sentences
 
 
@@ -49,3 +49,11 @@ def chunk_paragraphs(doc_id: str, paragraphs: list[Paragraph], max_chars: int) -
                 )
             )
     return chunks
+
+
+def chunk_sentences(chunk: Chunk) -> list[Sentence]:
+    texts = [t.strip() for t in split_sentences(chunk.text, chunk.lang) if t.strip()]
+    return [
+        Sentence(f"{chunk.chunk_id}/{hashlib.sha1(text.encode()).hexdigest()[:8]}{i}", chunk.chunk_id, i, text)
+        for i, text in enumerate(texts)
+    ]

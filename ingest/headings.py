@@ -1,7 +1,8 @@
 """Keep headings with the text they head.
 
-A short line without a sentence end (a heading, a date line, a lead-in such as "Wij, ondergetekenden,")
-is merged into the body paragraph that follows it when both are in the same language. Runs of
+A short line without a sentence end (a heading, a date line, a lead-in such as "Wij, ondergetekenden,",
+a question heading a list) is merged into the body paragraph that follows it when both are in the
+same language. Runs of
 headings in different languages (the title page of a bilingual document) stay paragraphs of their
 own, one per language, so that each can be paired with its translation.
 """
@@ -13,7 +14,7 @@ from ingest.model import Paragraph
 
 _MAX_HEADING_CHARS = 120
 _MIN_WORDS_TO_TELL = 4
-_SENTENCE_END = re.compile(r"[.!?…]['\"”’»)]?$")
+_SENTENCE_END = re.compile(r"[.!…]['\"”’»)]?$")
 
 
 def is_heading(paragraph: Paragraph) -> bool:

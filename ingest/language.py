@@ -40,3 +40,17 @@ def detect_language(text: str) -> str:
 def is_supported(lang: str) -> bool:
     return lang in SUPPORTED
 
+
+
+@lru_cache(maxsize=1)
+def _question_detector():
+    return LanguageDetectorBuilder.from_languages(Language.DUTCH, Language.FRENCH, Language.ENGLISH).build()
+
+
+def detect_question_language(text: str) -> str | None:
+    """nl, fr or en for a question, however short; None when it has no letters."""
+    text = _NOT_LANGUAGE.sub(" ", text)
+    if not any(ch.isalpha() for ch in text):
+        return None
+    language = _question_detector().detect_language_of(text)
+    return language.iso_code_639_1.name.lower() if language else None

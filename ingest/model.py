@@ -49,3 +49,13 @@ class Chunk:
     start: int
     end: int
     pair_id: str | None
+
+
+@dataclass
+class Sentence:
+    """A sentence of a chunk, embedded on its own to pick the sentences that answer a question."""
+
+    sentence_id: str
+    chunk_id: str
+    index: int
+    text: str

@@ -10,10 +10,9 @@ _URL_BRACKETS = re.compile(r"<(https?://[^>\s]+)>")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # What a website or a page layout adds around the text: navigation, and teasers of other articles.
 _FURNITURE = re.compile(
-    r"^(?:<\s*terug|terug|retour|back|actueel|meer nieuwsberichten|lees meer|print|delen|share)$"
-    r"|(?:\.\.\.|…)\s*(?:lees meer|lire la suite|read more)$",
-    re.IGNORECASE,
+    r"^(?:<\s*terug|terug|retour|back|actueel|meer nieuwsberichten|lees meer|print|delen|share)$", re.IGNORECASE
 )
+_TEASER = re.compile(r"(?:\.\.\.|…)\s*(?:lees meer|lire la suite|read more)$", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -28,12 +27,24 @@ def is_furniture(text: str) -> bool:
     return not _WORD.search(text) or bool(_FURNITURE.search(text))
 
 
+def _is_teaser(text: str) -> bool:
+    return bool(_TEASER.search(text))
+
+
+def _is_heading_line(text: str) -> bool:
+    return len(text) <= 120 and not re.search(r"[.!?]$", text)
+
+
 def split_paragraphs(text: str) -> list[Paragraph]:
-    """Blank-line separated paragraphs of `text`, cleaned, with their offsets; furniture dropped."""
-    paragraphs = []
+    """Blank-line separated paragraphs of `text`, cleaned, with their offsets; furniture dropped,
+    and a teaser of another article ("… lees meer") together with the title and date lines above it."""
+    paragraphs: list[Paragraph] = []
     for match in _BLOCK.finditer(text):
         cleaned = clean(match.group())
-        if cleaned and not is_furniture(cleaned):
+        if _is_teaser(cleaned):
+            while paragraphs and _is_heading_line(paragraphs[-1].text):
+                paragraphs.pop()
+        elif cleaned and not is_furniture(cleaned):
             end = match.start() + len(match.group().rstrip())
             paragraphs.append(Paragraph(text=cleaned, spans=[(match.start(), end)]))
     return paragraphs

@@ -13,7 +13,7 @@ from ingest.paragraphs import split_paragraphs
 from ingest.repair import repair_splits
 
 # Bump when parsing changes, so that re-ingesting re-parses documents whose files did not change.
-PARSER_VERSION = "1"
+PARSER_VERSION = "3"
 
 
 @dataclass

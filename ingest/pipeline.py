@@ -12,12 +12,13 @@ from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from benelux_qa.settings import Settings
-from ingest.chunking import chunk_paragraphs
+from ingest.chunking import chunk_paragraphs, chunk_sentences
 from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocument
 from ingest.metadata import SIDECAR
-from ingest.model import Chunk, Paragraph
+from ingest.model import Chunk, Paragraph, Sentence
 from ingest.pairing import pair_translations
 from ingest.parse import ParsedDocument, content_hash, parse_document
+from vectorstore.keyword_index import current_keyword_index
 from vectorstore.store import ParagraphStore
 
 
@@ -105,24 +106,27 @@ class Ingestor:
         self.store = store
         self.show_progress = show_progress
 
-    def _vectors(self, to_write: list[tuple[ParsedDocument, list[Chunk]]], summary: IngestSummary) -> dict[str, np.ndarray]:
-        """Vectors of all chunks to write: stored ones reused, the rest embedded in length-sorted batches
-        (less padding, so close to the bare model's throughput)."""
+    def _vectors(self, to_write: list[tuple[ParsedDocument, list[Chunk]]], summary: IngestSummary) -> tuple[dict[str, np.ndarray], list[Sentence]]:
+        """Vectors of all chunks and sentences to write (stored ones reused, keyed by content-derived ids),
+        the rest embedded together in length-sorted batches (less padding: close to the bare model's speed)."""
         vectors: dict[str, np.ndarray] = {}
         for doc, _ in to_write:
             vectors |= self.store.stored_embeddings(doc.info.doc_id)
-        missing = {c.chunk_id: c.text for _, chunks in to_write for c in chunks if c.chunk_id not in vectors}
-        ordered = sorted(missing.items(), key=lambda item: len(item[1]))
+        sentences = [s for _, chunks in to_write for chunk in chunks for s in chunk_sentences(chunk)]
+        texts = {c.chunk_id: c.text for _, chunks in to_write for c in chunks} | {s.sentence_id: s.text for s in sentences}
+        ordered = sorted(((key, text) for key, text in texts.items() if key not in vectors), key=lambda item: len(item[1]))
         step = self.settings.embedding_batch_size * 4
-        with tqdm(total=len(ordered), desc="embedding", unit="chunk", disable=not self.show_progress or not ordered) as bar:
+        with tqdm(total=len(ordered), desc="embedding", unit="text", disable=not self.show_progress or not ordered) as bar:
             for start in range(0, len(ordered), step):
                 part = ordered[start : start + step]
-                vectors |= zip((chunk_id for chunk_id, _ in part), self.store.embeddings.embed_passages([t for _, t in part]))
+                vectors |= zip((key for key, _ in part), self.store.embeddings.embed_passages([t for _, t in part]))
                 bar.update(len(part))
-        summary.embedded = len(missing)
-        return vectors
+        summary.embedded = sum(1 for key, _ in ordered if "/" not in key)
+        return vectors, sentences
 
-    def _write(self, doc: ParsedDocument, chunks: list[Chunk], vectors: dict[str, np.ndarray], summary: IngestSummary) -> None:
+    def _write(
+        self, doc: ParsedDocument, chunks: list[Chunk], vectors: dict[str, np.ndarray], sentences: list[Sentence], summary: IngestSummary
+    ) -> None:
         doc_id = doc.info.doc_id
         chunk_vectors = np.stack([vectors[c.chunk_id] for c in chunks])
         pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, chunk_vectors), doc_id)
@@ -132,7 +136,10 @@ class Ingestor:
         langs = Counter(p.lang for p in doc.paragraphs)
         stats = {"paragraphs": len(doc.paragraphs), "chunks": len(chunks), "pairs": pairs, "repairs": doc.repairs}
         stats |= {f"paragraphs_{lang}": n for lang, n in langs.items()}
-        self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, stats)
+        own_chunks = {c.chunk_id for c in chunks}
+        own_sentences = list({s.sentence_id: s for s in sentences if s.chunk_id in own_chunks}.values())
+        sentence_vectors = np.stack([vectors[s.sentence_id] for s in own_sentences]) if own_sentences else np.empty((0, 0))
+        self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, own_sentences, sentence_vectors, stats)
         summary.pairs[doc_id] = pairs
 
     def ingest(self, paths: list[Path], prune: bool = False) -> IngestSummary:
@@ -147,14 +154,15 @@ class Ingestor:
         to_write = self._changed_documents(files, indexed, summary)
         if to_write:
             self.store.check_dimension()
-        vectors = self._vectors(to_write, summary)
+        vectors, sentences = self._vectors(to_write, summary)
         for doc, chunks in to_write:
-            self._write(doc, chunks, vectors, summary)
+            self._write(doc, chunks, vectors, sentences, summary)
         if prune:
             keep = {f.name for f in files}
             for doc_id in sorted(set(indexed) - keep):
                 self.store.delete_document(doc_id)
                 summary.removed.append(doc_id)
+        current_keyword_index(self.store, self.settings.keyword_index_dir)
         self._totals(summary)
         summary.seconds = time.perf_counter() - started
         return summary

@@ -35,7 +35,7 @@ class ParagraphEmbeddings(Embeddings):
 
     @property
     def dimension(self) -> int:
-        return self.model.get_sentence_embedding_dimension()
+        return self.model.get_embedding_dimension()
 
     def _encode(self, texts: list[str], prompt: str, show_progress: bool = False) -> np.ndarray:
         prompt_name = prompt if prompt in self.model.prompts else None

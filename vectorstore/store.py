@@ -15,8 +15,11 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from benelux_qa.settings import Settings
-from ingest.model import Chunk, DocumentInfo
+from ingest.model import Chunk, DocumentInfo, Sentence
 from models.embeddings import ParagraphEmbeddings
+
+
+_BATCH = 256
 
 
 class StoreError(Exception):
@@ -69,6 +72,9 @@ class ParagraphStore:
             self.collection = self.client.get_or_create_collection(
                 settings.collection, embedding_function=None, metadata=identity, configuration={"hnsw": {"space": "cosine"}}
             )
+            self.sentences = self.client.get_or_create_collection(
+                f"{settings.collection}_sentences", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
             self.registry = self.client.get_or_create_collection(f"{settings.collection}_documents", embedding_function=None)
         except Exception as error:
             raise StoreError(f"cannot open the index collections: {error}") from error
@@ -112,34 +118,76 @@ class ParagraphStore:
     # Chunks ---------------------------------------------------------------------------------
 
     def stored_embeddings(self, doc_id: str) -> dict[str, np.ndarray]:
-        found = self.collection.get(where={"doc_id": doc_id}, include=["embeddings"])
-        return dict(zip(found["ids"], (np.asarray(e) for e in found["embeddings"])))
+        """id → vector of the document's chunks and sentences now in the store."""
+        vectors = {}
+        for collection in (self.collection, self.sentences):
+            found = collection.get(where={"doc_id": doc_id}, include=["embeddings"])
+            vectors |= dict(zip(found["ids"], (np.asarray(e) for e in found["embeddings"])))
+        return vectors
 
     def write_document(
-        self, info: DocumentInfo, content_hash: str, chunks: list[Chunk], vectors: np.ndarray, stats: dict[str, int]
+        self, info: DocumentInfo, content_hash: str, chunks: list[Chunk], vectors: np.ndarray,
+        sentences: list[Sentence], sentence_vectors: np.ndarray, stats: dict[str, int],
     ) -> None:
-        """Replace a document's chunks; the registry entry is written last, so an interrupted write is redone."""
-        old_ids = set(self.collection.get(where={"doc_id": info.doc_id}, include=[])["ids"])
-        for start in range(0, len(chunks), 256):
-            batch = chunks[start : start + 256]
+        """Replace a document's chunks and sentences; the registry entry is written last, so an
+        interrupted write is redone by the next ingest."""
+        doc_id = info.doc_id
+        old_ids = set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+        old_sentences = set(self.sentences.get(where={"doc_id": doc_id}, include=[])["ids"])
+        for start in range(0, len(chunks), _BATCH):
+            batch = chunks[start : start + _BATCH]
             self.collection.upsert(
                 ids=[c.chunk_id for c in batch],
-                embeddings=vectors[start : start + 256].tolist(),
+                embeddings=vectors[start : start + _BATCH].tolist(),
                 documents=[c.text for c in batch],
                 metadatas=[_chunk_metadata(c, info, content_hash) for c in batch],
             )
-        stale = old_ids - {c.chunk_id for c in chunks}
+        for start in range(0, len(sentences), _BATCH):
+            batch = sentences[start : start + _BATCH]
+            self.sentences.upsert(
+                ids=[s.sentence_id for s in batch],
+                embeddings=sentence_vectors[start : start + _BATCH].tolist(),
+                documents=[s.text for s in batch],
+                metadatas=[{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s in batch],
+            )
+        stale = sorted(old_ids - {c.chunk_id for c in chunks})
         if stale:
-            self.collection.delete(ids=sorted(stale))
+            self.collection.delete(ids=stale)
+        stale_sentences = sorted(old_sentences - {s.sentence_id for s in sentences})
+        if stale_sentences:
+            self.sentences.delete(ids=stale_sentences)
         self._register(info, content_hash, stats)
+
+    def sentences_of(self, chunk_ids: list[str]) -> list[tuple[str, str, np.ndarray]]:
+        """(chunk id, sentence, embedding) for every sentence of the given chunks, in text order."""
+        if not chunk_ids:
+            return []
+        found = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["documents", "metadatas", "embeddings"])
+        rows = sorted(zip(found["metadatas"], found["documents"], found["embeddings"]), key=lambda r: (r[0]["chunk_id"], r[0]["index"]))
+        return [(meta["chunk_id"], text, np.asarray(vector)) for meta, text, vector in rows]
 
     def delete_document(self, doc_id: str) -> None:
         self.registry.delete(ids=[doc_id])
         self.collection.delete(where={"doc_id": doc_id})
+        self.sentences.delete(where={"doc_id": doc_id})
 
     def all_chunks(self) -> Iterable[tuple[str, str, dict]]:
-        everything = self.collection.get(include=["documents", "metadatas"])
-        return zip(everything["ids"], everything["documents"], everything["metadatas"])
+        return self._chunks()
+
+    def chunks_by_ids(self, ids: list[str]) -> dict[str, tuple[str, dict, np.ndarray]]:
+        """id → (text, metadata, embedding) for those of `ids` that exist."""
+        if not ids:
+            return {}
+        found = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        return {i: (t, m, np.asarray(e)) for i, t, m, e in zip(found["ids"], found["documents"], found["metadatas"], found["embeddings"])}
+
+    def chunks_in_pairs(self, pair_ids: list[str]) -> list[tuple[str, str, dict]]:
+        """Every chunk (both languages) of the given translation pairs."""
+        return list(self._chunks(where={"pair_id": {"$in": pair_ids}})) if pair_ids else []
+
+    def _chunks(self, **query) -> Iterable[tuple[str, str, dict]]:
+        found = self.collection.get(include=["documents", "metadatas"], **query)
+        return zip(found["ids"], found["documents"], found["metadatas"])
 
     def count(self) -> int:
         return self.collection.count()

@@ -1,0 +1,66 @@
+"""What the assistant returns: retrieved passages, checked citations and the answer itself.
+
+These are the whole contract between the assistant and its two clients, the UI and the evaluation.
+"""
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Mode(str, Enum):
+    GENERATIVE = "generative"  # the configured LLM writes the answer; code checks it
+    EXTRACTIVE = "extractive"  # the answer is quoted from the sources; no LLM
+
+
+@dataclass
+class Passage:
+    """A retrieved paragraph (chunk); its translation in the other language when the document has one."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    date: str | None
+    kind: str
+    lang: str
+    paragraph: int  # the § a user sees
+    text: str
+    score: float  # fused retrieval score (higher is better)
+    rank: int  # 1-based, after fusion and pair collapse
+    dense_score: float | None = None  # cosine similarity, when dense search found it
+    keyword_score: float | None = None  # BM25, when keyword search found it
+    pair_id: str | None = None
+    translation: "Passage | None" = None
+    chunk_ids: list[str] = field(default_factory=list)  # the chunks whose text `text` is (several for a whole twin paragraph)
+
+
+@dataclass
+class Citation:
+    """A numbered source of the answer: [marker] → document, § and the quoted paragraph."""
+
+    marker: int  # 1..n in order of first use in the answer text
+    chunk_id: str
+    doc_id: str
+    title: str
+    date: str | None
+    paragraph: int
+    lang: str
+    quote: str  # the cited paragraph, in the asker's language where a version exists
+    supporting: list[str] = field(default_factory=list)  # its sentences that support the answer (to highlight)
+    translation: str | None = None  # the paired paragraph in the other language
+    translation_lang: str | None = None
+    translation_paragraph: int | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str  # with [n] markers
+    lang: str  # language of the answer (equals the question's unless the user forced one)
+    question_lang: str
+    mode: Mode
+    refused: bool = False  # the documents do not hold the answer
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)  # what retrieval returned, best first
+    fallback: bool = False  # a generated answer failed a check and was replaced by the extractive one
+    notices: list[str] = field(default_factory=list)  # things the user should know, in their language
+    timings: dict[str, float] = field(default_factory=dict)  # retrieval_s, first_token_s, total_s

@@ -1,0 +1,122 @@
+"""The assistant's one entry point: a question in, a checked answer with citations out.
+
+question → language → retrieval (dense + BM25) → evidence sentences → refuse, quote (extractive)
+or generate sentence by sentence with checks (generative) → Answer.
+"""
+
+import logging
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from assistant.answer import Answer, Mode, Passage
+from assistant.citations import CitationList
+from assistant.evidence import choose_sentences, rank_sentences, unanswered
+from assistant.extractive import extractive_text
+from assistant.generative import VerifiedGeneration
+from assistant.llm import make_chat_model
+from assistant.messages import message
+from assistant.question import InvalidQuestion, Question, prepare_question
+from assistant.retrieval import HybridRetriever
+from benelux_qa.settings import Settings
+from ingest.library import DocumentLibrary
+from models.embeddings import ParagraphEmbeddings
+from vectorstore.store import ParagraphStore
+
+log = logging.getLogger(__name__)
+
+
+class IndexMissing(InvalidQuestion):
+    """No documents are indexed yet."""
+
+
+class Assistant:
+    def __init__(self, settings: Settings, chat_model=None):
+        """`chat_model` replaces the configured generator (any LangChain chat model)."""
+        self.settings = settings
+        self.embeddings = ParagraphEmbeddings.from_settings(settings)
+        self.store = ParagraphStore(settings, self.embeddings)
+        self.retriever = HybridRetriever(self.store, settings)
+        self.library = DocumentLibrary(settings, self.store)
+        self._chat = chat_model
+        self._chat_error: str | None = None
+
+    def chat_model(self):
+        """The generator, loaded on first use; None (with the reason kept) when it cannot be loaded."""
+        if self._chat is None and self._chat_error is None:
+            try:
+                self._chat = make_chat_model(self.settings)
+            except Exception as error:  # a missing file, a broken build, a bad server URL: fall back, say why
+                log.exception("the LLM could not be loaded")
+                self._chat_error = str(error) or type(error).__name__
+        return self._chat
+
+    def retrieve(self, question: str, lang: str | None = None, k: int | None = None) -> list[Passage]:
+        prepared = prepare_question(question, lang=lang)
+        return self.retriever.retrieve(prepared.search_text, prepared.lang, k or self.settings.top_k)
+
+    def ask(self, question: str, history: list[dict] | None = None, lang: str | None = None, mode: Mode | None = None) -> Answer:
+        return next(item for item in self.stream(question, history, lang, mode) if isinstance(item, Answer))
+
+    def stream(self, question: str, history: list[dict] | None = None, lang: str | None = None, mode: Mode | None = None) -> Iterator[str | Answer]:
+        """Verified text pieces as they are produced, then the final Answer (whose text is authoritative).
+
+        Raises InvalidQuestion (e.g. empty) and IndexMissing before any model is called.
+        """
+        started = time.perf_counter()
+        prepared = prepare_question(question, history, lang)
+        if self.store.count() == 0:
+            raise IndexMissing(message(prepared.lang, "no_index"))
+        vector = np.asarray(self.embeddings.embed_query(prepared.search_text))
+        passages = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector)
+        ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
+        chosen = choose_sentences(ranked)
+        answer = Answer(
+            question=prepared.text, text="", lang=prepared.lang, question_lang=prepared.detected_lang,
+            mode=Mode(mode or self._default_mode()), passages=passages, notices=list(prepared.notices),
+            timings={"retrieval_s": time.perf_counter() - started},
+        )
+        if unanswered(prepared.text, passages, chosen):
+            answer.refused, answer.text = True, message(prepared.lang, "refusal")
+        elif answer.mode is Mode.GENERATIVE and self.chat_model() is not None:
+            yield from self._generate(answer, prepared, history, ranked, started)
+        else:
+            if answer.mode is Mode.GENERATIVE:
+                answer.notices.append(message(prepared.lang, "llm_unavailable", reason=self._chat_error))
+                answer.fallback = True
+            self._quote(answer, chosen)
+        if not answer.timings.get("first_token_s"):
+            answer.timings["first_token_s"] = time.perf_counter() - started
+            yield answer.text
+        answer.timings["total_s"] = time.perf_counter() - started
+        yield answer
+
+    def _default_mode(self) -> Mode:
+        return Mode.EXTRACTIVE if self.settings.llm_backend == "extractive" else Mode.GENERATIVE
+
+    def _quote(self, answer: Answer, chosen) -> None:
+        citations = CitationList()
+        answer.text = extractive_text(chosen, answer.lang, citations)
+        answer.citations = citations.all()
+
+    def _generate(self, answer: Answer, prepared: Question, history, ranked, started: float) -> Iterator[str]:
+        previous = next((m["content"] for m in reversed(history or []) if m.get("role") == "user"), None)
+        citations = CitationList()
+        generation = VerifiedGeneration(
+            self.chat_model(), prepared.lang, prepared.text, previous, ranked[: self.settings.context_sentences],
+            self.embeddings, citations,
+        )
+        for piece in generation:
+            answer.timings.setdefault("first_token_s", time.perf_counter() - started)
+            yield piece
+        if generation.refused:
+            answer.refused, answer.text = True, message(prepared.lang, "refusal")
+        elif generation.failure:
+            log.info("generated answer rejected (%s); quoting the sources instead", generation.failure)
+            answer.fallback = True
+            answer.notices.append(message(prepared.lang, "fallback"))
+            self._quote(answer, choose_sentences(ranked))
+        else:
+            answer.text = " ".join(generation.sentences)
+            answer.citations = citations.all()

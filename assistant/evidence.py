@@ -1,0 +1,86 @@
+"""Which retrieved sentences answer the question, and whether the documents answer it at all.
+
+Sentences are scored by e5 similarity to the question (their vectors are stored at ingest time),
+with a small bonus for shared words and for the passage's rank. Answerability is decided by code,
+calibrated on eval/questions.jsonl: off-topic questions score low against every passage, and
+on-topic questions the documents cannot answer usually ask for something absent from the best
+passages (a year, a name) or for a quantity none of the chosen sentences holds.
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer import Passage
+from assistant.guard import mentions, names
+from vectorstore.keyword_index import analyze
+from vectorstore.store import ParagraphStore
+
+# Below this cosine between question and best passage, nothing in the documents is on topic:
+# measured, off-topic questions scored 0.77–0.79 and the lowest answerable one 0.81.
+MIN_TOP_SIMILARITY = 0.80
+MAX_SENTENCES = 3
+CLOSE_TO_BEST = 0.02  # further sentences are kept only if they score this close to the best one
+_PASSAGES_SEARCHED = 3
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER_WORDS = {
+    "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "honderd", "duizend", "miljoen",
+    "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "cent", "mille", "million",
+    "two", "three", "four", "five", "seven", "eight", "nine", "ten", "hundred", "thousand",
+}
+_QUANTITY_CUES = re.compile(
+    r"\b(hoeveel|hoe lang|hoe groot|welk bedrag|combien|quel(?:le)? (?:budget|montant|nombre)|how (?:many|much|long)|what (?:amount|budget|number))\b",
+    re.IGNORECASE,
+)
+@dataclass
+class ScoredSentence:
+    passage: Passage
+    text: str
+    score: float
+    vector: np.ndarray
+
+
+def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str, lang: str, vector: np.ndarray) -> list[ScoredSentence]:
+    """The sentences of the best passages (in the versions shown to the user), best first."""
+    searched = passages[:_PASSAGES_SEARCHED]
+    owner = {chunk_id: p for p in searched for chunk_id in p.chunk_ids}
+    question_words = set(analyze(question, lang))
+    scored = []
+    for chunk_id, text, sentence_vector in store.sentences_of(list(owner)):
+        passage = owner[chunk_id]
+        overlap = len(question_words & set(analyze(text, passage.lang))) / max(len(question_words), 1)
+        score = float(vector @ sentence_vector) + 0.02 * overlap - 0.005 * (passage.rank - 1)
+        scored.append(ScoredSentence(passage, text, score, sentence_vector))
+    return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def choose_sentences(ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The best sentence and up to two more that score nearly as well."""
+    if not ranked:
+        return []
+    return [s for s in ranked[:MAX_SENTENCES] if s.score >= ranked[0].score - CLOSE_TO_BEST]
+
+
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(text))
+
+
+def _has_quantity(text: str, besides: set[str]) -> bool:
+    words = set(re.findall(r"\w+", text.lower()))
+    return bool(_numbers(text) - besides) or bool(words & _NUMBER_WORDS)
+
+
+def unanswered(question: str, passages: list[Passage], chosen: list[ScoredSentence]) -> bool:
+    """True when the retrieved evidence cannot answer the question."""
+    if not passages or not chosen or (passages[0].dense_score or 0.0) < MIN_TOP_SIMILARITY:
+        return True
+    texts = [v.text for p in passages[:_PASSAGES_SEARCHED] for v in (p, p.translation) if v is not None]
+    if any(not any(number in t for t in texts) for number in _numbers(question)):
+        return True
+    if any(not mentions(texts, name) for name in names(question)):
+        return True
+    if _QUANTITY_CUES.search(question):
+        return not any(_has_quantity(s.text, _numbers(question)) for s in chosen)
+    return False

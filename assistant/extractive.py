@@ -1,0 +1,19 @@
+"""The extractive answer: the most relevant sentences quoted from the sources, no LLM involved."""
+
+from assistant.citations import CitationList
+from assistant.evidence import ScoredSentence
+from assistant.messages import QUOTES, language_names, message
+
+
+def extractive_text(chosen: list[ScoredSentence], lang: str, citations: CitationList) -> str:
+    """E.g. 'Selon les documents : « … » [1]'; says so when the source is in another language."""
+    opening, closing = QUOTES.get(lang, QUOTES["en"])
+    quotes = [f"{opening}{s.text}{closing} [{citations.cite(s.passage, s.text)}]" for s in chosen]
+    foreign = next((s.passage for s in chosen if s.passage.lang != lang), None)
+    if foreign is None:
+        intro = message(lang, "intro")
+    elif foreign.translation is None:
+        intro = message(lang, "only_in", source=language_names(lang, [foreign.lang]))
+    else:
+        intro = message(lang, "in_languages", source=language_names(lang, [foreign.lang, foreign.translation.lang]))
+    return f"{intro} " + " ".join(quotes)

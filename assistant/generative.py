@@ -1,0 +1,108 @@
+"""Generated answers that reach the user only sentence by sentence, each checked by code first.
+
+Every finished sentence is checked before it is shown: its language must be the asker's, and each
+number, date and name in it must occur in the passage it is linked to (either language version).
+The link (the citation) is chosen by code — the passage whose sentences are most similar and that
+holds the sentence's facts — never taken from the model. A sentence that fails stops generation:
+the caller then falls back to the extractive answer.
+"""
+
+import re
+from collections.abc import Iterator
+from itertools import combinations
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.answer import Passage
+from assistant.citations import CitationList
+from assistant.evidence import ScoredSentence
+from assistant.guard import unsupported
+from assistant.prompts import NO_ANSWER, answer_prompt, question_block
+from ingest.language import UNKNOWN, detect_language
+from ingest.sentences import split_sentences
+from models.embeddings import ParagraphEmbeddings
+
+_MODEL_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
+_MIN_WORDS_TO_CHECK_LANGUAGE = 4
+
+
+def context_lines(context: list[ScoredSentence]) -> str:
+    """The chosen source sentences grouped by passage, numbered by the passage's rank."""
+    by_passage: dict[int, list[str]] = {}
+    for sentence in sorted(context, key=lambda s: s.passage.rank):
+        by_passage.setdefault(sentence.passage.rank, []).append(sentence.text)
+    return "\n".join(f"[{rank}] " + " ".join(texts) for rank, texts in by_passage.items())
+
+
+class VerifiedGeneration:
+    """Iterate to receive verified sentences (with citation markers); then read `refused` / `failure`."""
+
+    def __init__(
+        self, chat: BaseChatModel, lang: str, question: str, previous: str | None, context: list[ScoredSentence],
+        embeddings: ParagraphEmbeddings, citations: CitationList,
+    ):
+        self.chat = chat
+        self.lang = lang
+        self.messages = answer_prompt(lang).format_messages(sources=context_lines(context), question=question_block(lang, question, previous))
+        self.context = context
+        self.embeddings = embeddings
+        self.citations = citations
+        self.sentences: list[str] = []
+        self.refused = False
+        self.failure: str | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        buffer = ""
+        for chunk in self.chat.stream(self.messages):
+            buffer += chunk.content
+            pieces = split_sentences(buffer, self.lang)
+            for sentence in pieces[:-1]:
+                yield from self._checked(sentence)
+                if self.refused or self.failure:
+                    return
+            buffer = pieces[-1] if pieces else ""
+        if buffer.strip():
+            yield from self._checked(buffer)
+        if not self.sentences and not self.refused and not self.failure:
+            self.failure = "empty answer"
+
+    def _checked(self, raw: str) -> Iterator[str]:
+        sentence = _MODEL_MARKERS.sub("", raw).strip()
+        if NO_ANSWER.replace("_", "") in sentence.replace("_", "").upper():
+            self.refused = not self.sentences
+            if self.sentences:
+                self.failure = "the model gave up halfway"
+            return
+        if not sentence:
+            return
+        lang = detect_language(sentence) if len(sentence.split()) >= _MIN_WORDS_TO_CHECK_LANGUAGE else UNKNOWN
+        if lang not in (self.lang, UNKNOWN):
+            self.failure = f"answer in {lang}, not {self.lang}"
+            return
+        sources = self._supporting_passages(sentence)
+        if sources is None:
+            self.failure = f"unsupported: {sentence}"
+            return
+        markers = "".join(f" [{self.citations.cite(p, s)}]" for p, s in sources)
+        self.sentences.append(sentence + markers)
+        yield ("" if len(self.sentences) == 1 else " ") + sentence + markers
+
+    def _supporting_passages(self, sentence: str) -> list[tuple[Passage, str]] | None:
+        """The passage(s) that hold every fact of `sentence`, most similar first, each with its closest
+        source sentence; None when no one or two passages do."""
+        vector = self.embeddings.embed_passages([sentence])[0]
+        best: dict[str, tuple[float, ScoredSentence]] = {}
+        for source in self.context:
+            similarity = float(vector @ source.vector)
+            key = source.passage.chunk_id
+            if key not in best or similarity > best[key][0]:
+                best[key] = (similarity, source)
+        ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
+        for size in (1, 2):
+            for group in combinations(ranked, size):
+                texts = [t for _, s in group for t in (s.passage.text, s.passage.translation.text if s.passage.translation else "")]
+                if not unsupported(sentence, texts):
+                    return [(s.passage, s.text) for _, s in group]
+        return None
+
+

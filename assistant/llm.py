@@ -1,0 +1,78 @@
+"""The generator behind a LangChain chat model, chosen by settings.
+
+- `local` (default): the Qwen2.5 GGUF through llama-cpp-python, in-process, on the CPU;
+- `openai`: any OpenAI-compatible endpoint (a bigger model on a server);
+- `extractive`: no LLM at all.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
+
+from benelux_qa.settings import Settings
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+class LlamaCppChat(BaseChatModel):
+    """A GGUF model run by llama.cpp; loaded on first use."""
+
+    model_path: str
+    n_threads: int = 2
+    n_ctx: int = 2048
+    max_tokens: int = 160
+    temperature: float = 0.0
+    _llama: Any = PrivateAttr(default=None)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    def load(self) -> None:
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False)
+
+    def _completion(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool):
+        self.load()
+        return self._llama.create_chat_completion(
+            messages=[{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages],
+            temperature=self.temperature, max_tokens=self.max_tokens, stop=stop, stream=stream,
+        )
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs) -> ChatResult:
+        text = self._completion(messages, stop, stream=False)["choices"][0]["message"]["content"] or ""
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
+        for part in self._completion(messages, stop, stream=True):
+            piece = part["choices"][0]["delta"].get("content")
+            if piece:
+                if run_manager:
+                    run_manager.on_llm_new_token(piece)
+                yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+
+def make_chat_model(settings: Settings, log=print) -> BaseChatModel | None:
+    """The configured chat model (None for `extractive`). Loading a local model happens here, so a
+    missing or broken file surfaces as an exception the caller can turn into a fallback."""
+    if settings.llm_backend == "extractive":
+        return None
+    if settings.llm_backend == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.openai_base_url, model=settings.openai_model, api_key=settings.openai_api_key or "none",
+            temperature=0, max_tokens=settings.llm_max_tokens, timeout=120,
+        )
+    from models.generator import provision_gguf
+
+    path = settings.llm_path or provision_gguf(settings.resolved_models_dir, log=log)
+    model = LlamaCppChat(model_path=str(path), n_threads=settings.llm_threads, max_tokens=settings.llm_max_tokens)
+    model.load()
+    return model

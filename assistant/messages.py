@@ -1,0 +1,53 @@
+"""What the assistant says to users, in Dutch, French and English."""
+
+MESSAGES = {
+    "nl": {
+        "refusal": "De documenten geven hierop geen antwoord. Dit zijn de passages die er het dichtst bij komen:",
+        "empty": "Stel een vraag over de documenten.",
+        "truncated": "Uw vraag was te lang en is ingekort tot de eerste {n} tekens.",
+        "fallback": "Antwoord letterlijk overgenomen uit de bronnen: het gegenereerde antwoord kon niet worden gecontroleerd.",
+        "llm_unavailable": "Het taalmodel is niet beschikbaar ({reason}); het antwoord is letterlijk uit de bronnen overgenomen.",
+        "only_in": "Deze informatie staat alleen in het {source} in de documenten:",
+        "in_languages": "De documenten zeggen dit in het {source}:",
+        "intro": "Volgens de documenten:",
+        "no_index": "Er zijn nog geen documenten geïndexeerd: voer eerst `benelux-qa ingest` uit.",
+    },
+    "fr": {
+        "refusal": "Les documents ne répondent pas à cette question. Voici les passages les plus proches :",
+        "empty": "Posez une question sur les documents.",
+        "truncated": "Votre question était trop longue et a été raccourcie aux {n} premiers caractères.",
+        "fallback": "Réponse reprise telle quelle des sources : la réponse générée n'a pas pu être vérifiée.",
+        "llm_unavailable": "Le modèle de langue n'est pas disponible ({reason}) ; la réponse est reprise telle quelle des sources.",
+        "only_in": "Cette information ne figure qu'en {source} dans les documents :",
+        "in_languages": "Les documents le disent en {source} :",
+        "intro": "Selon les documents :",
+        "no_index": "Aucun document n'est encore indexé : lancez d'abord `benelux-qa ingest`.",
+    },
+    "en": {
+        "refusal": "The documents don't answer this question. These are the closest passages:",
+        "empty": "Please ask a question about the documents.",
+        "truncated": "Your question was too long and was shortened to its first {n} characters.",
+        "fallback": "Answer taken verbatim from the sources: the generated one could not be verified.",
+        "llm_unavailable": "The language model is not available ({reason}); the answer is taken verbatim from the sources.",
+        "only_in": "This information exists only in {source} in the documents:",
+        "in_languages": "The documents say this in {source}:",
+        "intro": "According to the documents:",
+        "no_index": "No documents are indexed yet: run `benelux-qa ingest` first.",
+    },
+}
+
+LANGUAGE_NAMES = {
+    "nl": {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "and": "en"},
+    "fr": {"nl": "néerlandais", "fr": "français", "en": "anglais", "and": "et"},
+    "en": {"nl": "Dutch", "fr": "French", "en": "English", "and": "and"},
+}
+QUOTES = {"fr": ("« ", " »"), "nl": ("“", "”"), "en": ("“", "”")}
+
+
+def language_names(lang: str, codes: list[str]) -> str:
+    names = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"])
+    return f" {names['and']} ".join(names[code] for code in codes if code in names)
+
+
+def message(lang: str, key: str, **values) -> str:
+    return MESSAGES.get(lang, MESSAGES["en"])[key].format(**values)

@@ -1,0 +1,56 @@
+"""The documents users manage: list, add (uploads are kept in the data dir) and remove."""
+
+import re
+import shutil
+from pathlib import Path
+
+from benelux_qa.settings import Settings
+from ingest.pipeline import IngestSummary, Ingestor, exclusive_ingest
+from vectorstore.keyword_index import current_keyword_index
+from vectorstore.store import DocumentRecord, ParagraphStore
+
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def safe_name(name: str) -> str:
+    """A file name without folders or odd characters ("../../etc/passwd" → "passwd")."""
+    cleaned = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .")
+    return cleaned or "document"
+
+
+class DocumentLibrary:
+    def __init__(self, settings: Settings, store: ParagraphStore):
+        self.settings = settings
+        self.store = store
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.settings.data_dir / "documents"
+
+    def documents(self) -> list[DocumentRecord]:
+        return sorted(self.store.documents().values(), key=lambda r: r.info.doc_id)
+
+    def add(self, paths: list[Path]) -> IngestSummary:
+        """Copy the files into the data dir under safe names and index them; bad files are reported, not fatal."""
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        kept = []
+        for path in paths:
+            target = self.uploads_dir / safe_name(path.name)
+            if path.resolve() != target.resolve():
+                shutil.copyfile(path, target)
+            kept.append(target)
+        with exclusive_ingest(self.settings):
+            summary = Ingestor(self.settings, self.store, show_progress=False).ingest(kept)
+        for name in summary.failed:  # keep nothing we could not index
+            (self.uploads_dir / Path(name).name).unlink(missing_ok=True)
+        return summary
+
+    def ingest_corpus(self) -> IngestSummary:
+        with exclusive_ingest(self.settings):
+            return Ingestor(self.settings, self.store, show_progress=False).ingest([self.settings.corpus_dir])
+
+    def remove(self, doc_id: str) -> None:
+        with exclusive_ingest(self.settings):
+            self.store.delete_document(doc_id)
+            (self.uploads_dir / safe_name(doc_id)).unlink(missing_ok=True)
+            current_keyword_index(self.store, self.settings.keyword_index_dir)

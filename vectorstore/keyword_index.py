@@ -1,0 +1,109 @@
+"""BM25 keyword search with Dutch, French and English stemming and accent folding.
+
+Built from the chunks in the store after each ingest and saved beside the index, in a folder named
+after the set of indexed documents (their ids and content hashes): an index is never half-written,
+and every process can tell cheaply whether the one it has is current.
+"""
+
+import hashlib
+import json
+import re
+import shutil
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN, STOPWORDS_FRENCH
+
+from vectorstore.store import ParagraphStore
+
+_STEMMERS = {"nl": "dutch", "fr": "french", "en": "english"}
+_STOPWORDS = {"nl": frozenset(STOPWORDS_DUTCH), "fr": frozenset(STOPWORDS_FRENCH), "en": frozenset(STOPWORDS_EN)}
+_TOKEN = re.compile(r"\w+")
+_IDS_FILE = "chunk_ids.json"
+
+
+def fold_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=None)
+def _stemmer(lang: str) -> Stemmer.Stemmer | None:
+    return Stemmer.Stemmer(_STEMMERS[lang]) if lang in _STEMMERS else None
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    """Lower-cased words without stopwords, stemmed in `lang`, accents folded ("Opleidingen" → "opleid")."""
+    stopwords = _STOPWORDS.get(lang, frozenset())
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in stopwords and (len(w) > 1 or w.isdigit())]
+    stemmer = _stemmer(lang)
+    return [fold_accents(w) for w in (stemmer.stemWords(words) if stemmer else words)]
+
+
+def fingerprint(store: ParagraphStore) -> str:
+    """Changes exactly when a document is added, changed or removed."""
+    documents = sorted((doc_id, record.content_hash) for doc_id, record in store.documents().items())
+    return hashlib.sha1(json.dumps(documents).encode()).hexdigest()[:16]
+
+
+class KeywordIndex:
+    def __init__(self, chunk_ids: list[str], bm25: bm25s.BM25 | None):
+        self.chunk_ids = chunk_ids
+        self.bm25 = bm25
+
+    @classmethod
+    def build(cls, store: ParagraphStore) -> "KeywordIndex":
+        ids, tokens = [], []
+        for chunk_id, text, meta in store.all_chunks():
+            ids.append(chunk_id)
+            tokens.append(analyze(text, meta["lang"]))
+        if not ids:
+            return cls([], None)
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        return cls(ids, bm25)
+
+    def search(self, query: str, lang: str, k: int) -> list[tuple[str, float]]:
+        """The best `k` chunk ids with their BM25 scores (only those sharing a word with the query)."""
+        words = analyze(query, lang)
+        if self.bm25 is None or not words:
+            return []
+        k = min(k, len(self.chunk_ids))
+        results, scores = self.bm25.retrieve([words], k=k, show_progress=False, n_threads=1)
+        return [(self.chunk_ids[i], float(s)) for i, s in zip(results[0], scores[0]) if s > 0]
+
+    def save(self, folder: Path) -> None:
+        """Writes beside `folder` and renames into place, so readers never see a partial index."""
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        (partial / _IDS_FILE).write_text(json.dumps(self.chunk_ids))
+        if self.bm25 is not None:
+            self.bm25.save(partial, show_progress=False)
+        partial.rename(folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> "KeywordIndex":
+        ids = json.loads((folder / _IDS_FILE).read_text())
+        return cls(ids, bm25s.BM25.load(folder, show_progress=False) if ids else None)
+
+
+def current_keyword_index(store: ParagraphStore, root: Path) -> tuple[str, KeywordIndex]:
+    """The keyword index matching the store's documents, built and saved first if needed; older ones are removed."""
+    stamp = fingerprint(store)
+    folder = root / f"bm25-{stamp}"
+    if folder.is_dir():
+        return stamp, KeywordIndex.load(folder)
+    index = KeywordIndex.build(store)
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        index.save(folder)
+    except OSError:
+        if not folder.is_dir():
+            raise  # else another process saved the same index meanwhile
+    for old in root.glob("bm25-*"):
+        if old.name != folder.name and not old.name.endswith(".partial"):
+            shutil.rmtree(old, ignore_errors=True)
+    return stamp, index
