@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Passage
-from assistant.guard import mentions, names
+from assistant.guard import names, other_names
 from vectorstore.keyword_index import analyze
 from vectorstore.store import ParagraphStore
 
@@ -24,7 +24,7 @@ MAX_SENTENCES = 3
 CLOSE_TO_BEST = 0.02  # further sentences are kept only if they score this close to the best one
 _PASSAGES_SEARCHED = 3
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+")
 _NUMBER_WORDS = {
     "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "honderd", "duizend", "miljoen",
     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "cent", "mille", "million",
@@ -72,14 +72,14 @@ def _has_quantity(text: str, besides: set[str]) -> bool:
     return bool(_numbers(text) - besides) or bool(words & _NUMBER_WORDS)
 
 
-def unanswered(question: str, passages: list[Passage], chosen: list[ScoredSentence]) -> bool:
-    """True when the retrieved evidence cannot answer the question."""
+def unanswered(question: str, passages: list[Passage], chosen: list[ScoredSentence], corpus_terms: set[str]) -> bool:
+    """True when the documents cannot answer the question: nothing on topic, a number or name the
+    question asks about occurs nowhere in the documents, or a quantity is asked and none is quoted."""
     if not passages or not chosen or (passages[0].dense_score or 0.0) < MIN_TOP_SIMILARITY:
         return True
-    texts = [v.text for p in passages[:_PASSAGES_SEARCHED] for v in (p, p.translation) if v is not None]
-    if any(not any(number in t for t in texts) for number in _numbers(question)):
+    if any(number not in corpus_terms for number in _numbers(question)):
         return True
-    if any(not mentions(texts, name) for name in names(question)):
+    if any(not corpus_terms.intersection(other_names(name)) for name in names(question)):
         return True
     if _QUANTITY_CUES.search(question):
         return not any(_has_quantity(s.text, _numbers(question)) for s in chosen)

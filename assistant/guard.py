@@ -2,7 +2,7 @@
 
 import re
 
-from vectorstore.keyword_index import fold_accents
+from vectorstore.keyword_index import PREFIX, fold_accents
 
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[\w-]+")
@@ -26,10 +26,15 @@ def names(text: str) -> set[str]:
     return found
 
 
+def other_names(name: str) -> tuple[str, ...]:
+    """The first letters of `name` and of its other names (Luxembourg ~ Luxemburg, Dutch ~ Nederlands)."""
+    return ALIASES.get(name[:PREFIX], (name[:PREFIX],))
+
+
 def mentions(sources: list[str], name: str) -> bool:
-    """A source has a word starting like `name` or like one of its other names (Luxembourg ~ Luxemburg)."""
+    """A source has a word starting like `name` or like one of its other names."""
     folded = [fold_accents(text.lower()) for text in sources]
-    return any(stem in text for stem in ALIASES.get(name[:5], (name[:5],)) for text in folded)
+    return any(stem in text for stem in other_names(name) for text in folded)
 
 
 def unsupported(sentence: str, sources: list[str]) -> list[str]:

@@ -32,3 +32,23 @@ def embeddings(models_dir: Path):
     from models.embeddings import ParagraphEmbeddings
 
     return ParagraphEmbeddings.from_settings(Settings(models_dir=models_dir))
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory, models_dir) -> Settings:
+    """A data dir with the bundled corpus indexed once for the whole session."""
+    from ingest.pipeline import Ingestor
+    from models.embeddings import ParagraphEmbeddings
+    from vectorstore.store import ParagraphStore
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("corpus"), models_dir=models_dir)
+    store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
+    Ingestor(settings, store, show_progress=False).ingest([CORPUS])
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_settings):
+    from assistant.assistant import Assistant
+
+    return Assistant(corpus_settings)

@@ -1,0 +1,82 @@
+"""`benelux-qa eval`: runs a question file against the current index and writes the reports."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from benelux_qa.settings import REPO_ROOT, Settings
+from eval.metrics import SUMMARY_KEYS
+from eval.report import summary_table, write_reports
+from eval.runner import MODES, load_questions, run_eval
+
+DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "questions.jsonl"
+REPORTS_DIR = REPO_ROOT / "eval" / "reports"
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {text!r}")
+    return int(text)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--qa", type=Path, default=DEFAULT_QUESTIONS, metavar="FILE",
+        help="question file (JSONL; default: the project's eval/questions.jsonl)")
+    add("--mode", choices=MODES, default="extractive", help="how to answer (retrieval: no answer, retrieval metrics only)")
+    add("--k", type=_positive, default=5,
+        help="passages retrieved in retrieval mode and counted by mrr (hit_at_5 always looks at the first 5; "
+             "the answer modes retrieve the assistant's own top_k)")
+    add("--out", type=Path, metavar="FILE",
+        help="report.json path; the .md and .png go beside it (default: eval/reports/report-<mode>.json)")
+    add("--floors", type=Path, metavar="FILE",
+        help='JSON {"metric": minimum}; exit code 1 when a summary metric is under its floor')
+    add("--quiet", action="store_true", help="no progress bar")
+
+
+def load_floors(path: Path) -> dict[str, float]:
+    """The floors file, checked: an object of summary metric names to numbers."""
+    floors = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(floors, dict):
+        raise ValueError(f"{path}: expected a JSON object of metric → minimum")
+    unknown = sorted(set(floors) - set(SUMMARY_KEYS))
+    if unknown:
+        raise ValueError(f"{path}: unknown metric(s) {', '.join(unknown)} (known: {', '.join(SUMMARY_KEYS)})")
+    bad = sorted(name for name, value in floors.items() if isinstance(value, bool) or not isinstance(value, int | float))
+    if bad:
+        raise ValueError(f"{path}: the floor of {', '.join(bad)} is not a number")
+    return floors
+
+
+def floor_failures(summary: dict, floors: dict[str, float]) -> list[str]:
+    """One line per metric under its floor; a metric without a value (n/a) fails its floor too."""
+    return [
+        f"{name} = {'n/a' if summary[name] is None else f'{summary[name]:.3f}'} is under its floor {floor}"
+        for name, floor in floors.items()
+        if summary[name] is None or summary[name] < floor
+    ]
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.assistant import Assistant, IndexMissing
+
+    try:
+        floors = load_floors(args.floors) if args.floors else {}
+        questions = load_questions(args.qa)
+    except (OSError, ValueError) as error:  # unreadable file, bad JSON, QuestionFileError
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        report = run_eval(Assistant(settings), questions, args.mode, args.k, progress=not args.quiet)
+    except IndexMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report["meta"]["questions"] = str(args.qa)
+    paths = write_reports(report, args.out or REPORTS_DIR / f"report-{args.mode}.json")
+    print(summary_table(report["summary"]))
+    print("reports: " + ", ".join(map(str, paths)))
+    failures = floor_failures(report["summary"], floors)
+    for line in failures:
+        print(f"below floor: {line}", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,138 @@
+"""Runs a question file through the assistant and collects, per question, what it answered and retrieved."""
+
+import json
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.answer import Answer, Mode, Passage
+from eval.metrics import first_hit_rank, passage_hits, strip_quotes, summarise, summarise_by
+from ingest.language import UNKNOWN, detect_language
+
+MODES = ("generative", "extractive", "retrieval")
+LANGS = ("nl", "fr", "en")
+_FIELDS = {
+    "id": str, "lang": str, "question": str, "answerable": bool, "doc": (str, type(None)),
+    "evidence": list, "answer_keywords": list, "kind": str,
+}
+
+
+class QuestionFileError(ValueError):
+    """A question file that is not in the expected format; the message names the file and line."""
+
+
+def _check(q: object, seen: set[str]) -> str | None:
+    """What is wrong with one parsed line, or None."""
+    if not isinstance(q, dict):
+        return "not a JSON object"
+    missing = [name for name in _FIELDS if name not in q]
+    if missing:
+        return f"missing field(s) {', '.join(missing)}"
+    wrong = [name for name, kind in _FIELDS.items() if not isinstance(q[name], kind)]
+    if wrong:
+        return f"wrong type for {', '.join(wrong)}"
+    if not q["id"].strip() or not q["question"].strip() or not q["kind"].strip():
+        return "id, question and kind must not be empty"
+    if q["id"] in seen:
+        return f"duplicate id {q['id']!r}"
+    if q["lang"] not in LANGS:
+        return f"lang {q['lang']!r} is not one of {', '.join(LANGS)}"
+    if not all(isinstance(e, str) and e.strip() for e in q["evidence"]) or len(q["evidence"]) > 3:
+        return "evidence must be a list of at most 3 non-empty strings"
+    if q["answerable"] and not q["evidence"]:
+        return "an answerable question needs at least one evidence string"
+    if not all(isinstance(g, list) and g and all(isinstance(k, str) and k.strip() for k in g) for g in q["answer_keywords"]):
+        return "answer_keywords must be a list of non-empty lists of non-empty strings"
+    return None
+
+
+def load_questions(path: str | Path) -> list[dict]:
+    """The questions of a JSONL file (blank lines skipped); QuestionFileError names the first bad line."""
+    path = Path(path)
+    questions, seen = [], set()
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise QuestionFileError(f"{path}, line {lineno}: not valid JSON ({error.msg})") from None
+        problem = _check(q, seen)
+        if problem:
+            raise QuestionFileError(f"{path}, line {lineno}: {problem}")
+        seen.add(q["id"])
+        questions.append(q)
+    if not questions:
+        raise QuestionFileError(f"{path}: no questions")
+    return questions
+
+
+def answer_language(answer: Answer) -> str:
+    """The detected language of the answer's own words (quotes removed), else the language it claims."""
+    lang = detect_language(strip_quotes(answer.text))
+    return answer.lang if lang == UNKNOWN else lang
+
+
+def _retrieved(passages: list[Passage], evidence: list[str]) -> list[dict]:
+    """The passages as ranked (rank = 1-based position, best first), each with whether it hits."""
+    return [
+        {"rank": rank, "chunk_id": p.chunk_id, "doc_id": p.doc_id,
+         "hit": passage_hits([p.text, p.translation and p.translation.text], evidence)}
+        for rank, p in enumerate(passages, 1)
+    ]
+
+
+def _streamed(assistant, question: str, mode: Mode) -> tuple[Answer, float, float]:
+    """The answer, the seconds to its first non-empty streamed piece and the total seconds."""
+    start = time.perf_counter()
+    ttft = None
+    for piece in assistant.stream(question, mode=mode):
+        if isinstance(piece, Answer):
+            total = time.perf_counter() - start
+            return piece, (total if ttft is None else ttft), total
+        if piece and ttft is None:
+            ttft = time.perf_counter() - start
+    raise RuntimeError(f"the assistant's stream ended without an Answer for {question!r}")
+
+
+def run_item(assistant, q: dict, mode: str, k: int) -> dict:
+    """Asks (or, in retrieval mode, only retrieves for) one question and records the result."""
+    item = {
+        "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "question": q["question"],
+        "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
+        "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
+    }
+    if mode == "retrieval":
+        start = time.perf_counter()
+        passages = assistant.retrieve(q["question"], k=max(k, 5))
+        item["retrieval_s"] = time.perf_counter() - start
+    else:
+        answer, item["ttft_s"], item["latency_s"] = _streamed(assistant, q["question"], Mode(mode))
+        passages = answer.passages
+        item.update(
+            answer=answer.text, answer_lang=answer_language(answer), refused=answer.refused,
+            retrieval_s=answer.timings.get("retrieval_s"),
+            citations=[
+                {"marker": c.marker, "doc_id": c.doc_id, "paragraph": c.paragraph, "chunk_id": c.chunk_id,
+                 "hit": passage_hits([c.quote, c.translation], q["evidence"])}
+                for c in answer.citations
+            ],
+        )
+    item["retrieved"] = _retrieved(passages, q["evidence"])
+    item["first_hit_rank"] = first_hit_rank((r["rank"], r["hit"]) for r in item["retrieved"])
+    return item
+
+
+def run_eval(assistant, questions: list[dict], mode: str = "extractive", k: int = 5, progress: bool = True) -> dict:
+    """The report: meta, summary, by_lang, by_kind and items (see eval/metrics.py for the definitions)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    items = [run_item(assistant, q, mode, k) for q in tqdm(questions, desc=f"eval ({mode})", unit="q", disable=not progress)]
+    return {
+        "meta": {"mode": mode, "k": k},
+        "summary": summarise(items, k),
+        "by_lang": summarise_by(items, "lang", k),
+        "by_kind": summarise_by(items, "kind", k),
+        "items": items,
+    }
