@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up, indexes the bundled corpus (skipped when unchanged) and starts the main job.
+# Sets everything up and starts the web UI on http://127.0.0.1:7860 (the bundled corpus is indexed on first start).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/benelux-qa provision
-.venv/bin/benelux-qa ingest
+exec .venv/bin/benelux-qa serve "$@"

@@ -1,0 +1,88 @@
+"""`benelux-qa serve`: index the bundled corpus on first start, then serve the web UI."""
+
+import argparse
+import logging
+import os
+import time
+
+from benelux_qa.settings import Settings
+
+log = logging.getLogger("benelux_qa.ui")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to bind (settings ui_host, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (settings ui_port, default 7860)")
+
+
+def option(settings: Settings, name: str, default):
+    """A UI setting, with its default while settings.py does not define it yet."""
+    value = getattr(settings, name, None)
+    return default if value is None else value
+
+
+def ensure_corpus(assistant, settings: Settings) -> None:
+    """Index the bundled corpus when the index holds no document (first start)."""
+    library = assistant.library
+    if library.documents():
+        return
+    print(f"first start: indexing the bundled corpus ({settings.corpus_dir})...", flush=True)
+    summary = library.ingest_corpus()
+    print("\n".join(summary.lines()), flush=True)
+
+
+def warm_up(assistant) -> None:
+    """Load the models before the first user arrives (else the first question pays for it)."""
+    started = time.perf_counter()
+    try:
+        assistant.retrieve("mensenhandel")
+        assistant.chat_model()
+    except Exception:  # the first question will show whatever is wrong
+        log.exception("warming up the models failed")
+    print(f"models loaded in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def launch(app, settings: Settings, host: str | None = None, port: int | None = None, **extra):
+    """Launch a built app with the settings' address, optional login and upload limit; returns what Gradio returns."""
+    from ui.app import launch_options
+
+    username, password = option(settings, "ui_username", None), option(settings, "ui_password", None)
+    return app.launch(
+        server_name=host or option(settings, "ui_host", "127.0.0.1"),
+        server_port=port or option(settings, "ui_port", 7860),
+        auth=(username, password) if username and password else None,
+        max_file_size=f"{option(settings, 'upload_max_mb', 20)}mb",
+        show_error=False,  # exceptions never reach the page; handlers show their own messages
+        footer_links=["api"],
+        ssr_mode=False,
+        **launch_options(),
+        **extra,
+    )
+
+
+def build(settings: Settings):
+    """The assistant (with the corpus indexed on first start) and the app over it."""
+    from assistant.assistant import Assistant
+    from ui.app import build_app
+
+    assistant = Assistant(settings)
+    ensure_corpus(assistant, settings)
+    warm_up(assistant)
+    app = build_app(
+        assistant,
+        concurrency=option(settings, "ui_concurrency", 1),
+        upload_max_mb=option(settings, "upload_max_mb", 20),
+        default_mode="extractive" if option(settings, "llm_backend", "local") == "extractive" else "generative",
+    )
+    return assistant, app
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _, app = build(settings)
+    host = getattr(args, "host", None)
+    port = getattr(args, "port", None)
+    print(f"serving on http://{host or option(settings, 'ui_host', '127.0.0.1')}:{port or option(settings, 'ui_port', 7860)}", flush=True)
+    launch(app, settings, host=host, port=port)
+    return 0
