@@ -21,7 +21,7 @@ from vectorstore.store import ParagraphStore
 # measured, off-topic questions scored 0.77–0.79 and the lowest answerable one 0.81.
 MIN_TOP_SIMILARITY = 0.80
 MAX_SENTENCES = 3
-CLOSE_TO_BEST = 0.02  # further sentences are kept only if they score this close to the best one
+CLOSE_TO_BEST = 0.02  # sentences of other passages are kept only if they score this close to the best one
 _PASSAGES_SEARCHED = 3
 
 _NUMBER = re.compile(r"\d+")
@@ -40,6 +40,7 @@ class ScoredSentence:
     text: str
     score: float
     vector: np.ndarray
+    position: int  # within its passage
 
 
 def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str, lang: str, vector: np.ndarray) -> list[ScoredSentence]:
@@ -48,19 +49,29 @@ def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str
     owner = {chunk_id: p for p in searched for chunk_id in p.chunk_ids}
     question_words = set(analyze(question, lang))
     scored = []
+    positions: dict[str, int] = {}
     for chunk_id, text, sentence_vector in store.sentences_of(list(owner)):
         passage = owner[chunk_id]
+        position = positions[passage.chunk_id] = positions.get(passage.chunk_id, -1) + 1
         overlap = len(question_words & set(analyze(text, passage.lang))) / max(len(question_words), 1)
         score = float(vector @ sentence_vector) + 0.02 * overlap - 0.005 * (passage.rank - 1)
-        scored.append(ScoredSentence(passage, text, score, sentence_vector))
+        scored.append(ScoredSentence(passage, text, score, sentence_vector, position))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
 def choose_sentences(ranked: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The best sentence and up to two more that score nearly as well."""
+    """The best sentence with its better neighbour (an answer often runs over two sentences), and
+    sentences of other passages that score nearly as well; in reading order."""
     if not ranked:
         return []
-    return [s for s in ranked[:MAX_SENTENCES] if s.score >= ranked[0].score - CLOSE_TO_BEST]
+    best = ranked[0]
+    chosen = [s for s in ranked[:MAX_SENTENCES] if s.score >= best.score - CLOSE_TO_BEST]
+    neighbours = [s for s in ranked if s.passage is best.passage and abs(s.position - best.position) == 1]
+    if neighbours:
+        neighbour = max(neighbours, key=lambda s: s.score)
+        if neighbour not in chosen:
+            chosen.append(neighbour)
+    return sorted(chosen, key=lambda s: (s.passage.rank, s.position))
 
 
 def _numbers(text: str) -> set[str]:

@@ -23,6 +23,8 @@ _STEMMERS = {"nl": "dutch", "fr": "french", "en": "english"}
 _STOPWORDS = {"nl": frozenset(STOPWORDS_DUTCH), "fr": frozenset(STOPWORDS_FRENCH), "en": frozenset(STOPWORDS_EN)}
 _TOKEN = re.compile(r"\w+")
 _IDS_FILE = "chunk_ids.json"
+_TERMS_FILE = "terms.json"
+PREFIX = 5  # names are compared by their first letters: Luxembourg ~ Luxemburg, België ~ Belgique
 
 
 def fold_accents(text: str) -> str:
@@ -48,22 +50,29 @@ def fingerprint(store: ParagraphStore) -> str:
     return hashlib.sha1(json.dumps(documents).encode()).hexdigest()[:16]
 
 
+def corpus_terms(text: str) -> set[str]:
+    """Every number of `text` and the folded first letters of its words."""
+    return {w if w.isdigit() else w[:PREFIX] for w in _TOKEN.findall(fold_accents(text.lower()))}
+
+
 class KeywordIndex:
-    def __init__(self, chunk_ids: list[str], bm25: bm25s.BM25 | None):
+    def __init__(self, chunk_ids: list[str], bm25: bm25s.BM25 | None, terms: set[str]):
         self.chunk_ids = chunk_ids
         self.bm25 = bm25
+        self.terms = terms  # what occurs anywhere in the documents (see `corpus_terms`)
 
     @classmethod
     def build(cls, store: ParagraphStore) -> "KeywordIndex":
-        ids, tokens = [], []
+        ids, tokens, terms = [], [], set()
         for chunk_id, text, meta in store.all_chunks():
             ids.append(chunk_id)
             tokens.append(analyze(text, meta["lang"]))
+            terms |= corpus_terms(text)
         if not ids:
-            return cls([], None)
+            return cls([], None, set())
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
-        return cls(ids, bm25)
+        return cls(ids, bm25, terms)
 
     def search(self, query: str, lang: str, k: int) -> list[tuple[str, float]]:
         """The best `k` chunk ids with their BM25 scores (only those sharing a word with the query)."""
@@ -80,6 +89,7 @@ class KeywordIndex:
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         (partial / _IDS_FILE).write_text(json.dumps(self.chunk_ids))
+        (partial / _TERMS_FILE).write_text(json.dumps(sorted(self.terms)))
         if self.bm25 is not None:
             self.bm25.save(partial, show_progress=False)
         partial.rename(folder)
@@ -87,13 +97,14 @@ class KeywordIndex:
     @classmethod
     def load(cls, folder: Path) -> "KeywordIndex":
         ids = json.loads((folder / _IDS_FILE).read_text())
-        return cls(ids, bm25s.BM25.load(folder, show_progress=False) if ids else None)
+        terms = set(json.loads((folder / _TERMS_FILE).read_text()))
+        return cls(ids, bm25s.BM25.load(folder, show_progress=False) if ids else None, terms)
 
 
 def current_keyword_index(store: ParagraphStore, root: Path) -> tuple[str, KeywordIndex]:
     """The keyword index matching the store's documents, built and saved first if needed; older ones are removed."""
     stamp = fingerprint(store)
-    folder = root / f"bm25-{stamp}"
+    folder = root / f"bm25-v2-{stamp}"
     if folder.is_dir():
         return stamp, KeywordIndex.load(folder)
     index = KeywordIndex.build(store)
