@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Passage
-from assistant.guard import names, other_names
 from vectorstore.keyword_index import analyze
 from vectorstore.store import ParagraphStore
 
@@ -25,13 +24,15 @@ CLOSE_TO_BEST = 0.02  # sentences of other passages are kept only if they score 
 _PASSAGES_SEARCHED = 3
 
 _NUMBER = re.compile(r"\d+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _NUMBER_WORDS = {
     "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "honderd", "duizend", "miljoen",
     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "cent", "mille", "million",
     "two", "three", "four", "five", "seven", "eight", "nine", "ten", "hundred", "thousand",
 }
 _QUANTITY_CUES = re.compile(
-    r"\b(hoeveel|hoe lang|hoe groot|welk bedrag|combien|quel(?:le)? (?:budget|montant|nombre)|how (?:many|much|long)|what (?:amount|budget|number))\b",
+    r"\b(hoeveel|hoe lang|hoe groot|welk bedrag|maximale|combien|quel(?:le)? (?:budget|montant|nombre|peine)|maximum|maximal"
+    r"|how (?:many|much|long)|what (?:amount|budget|number))\b",
     re.IGNORECASE,
 )
 @dataclass
@@ -79,18 +80,21 @@ def _numbers(text: str) -> set[str]:
 
 
 def _has_quantity(text: str, besides: set[str]) -> bool:
+    """A number that is not a year and not already in the question, or a number word."""
     words = set(re.findall(r"\w+", text.lower()))
-    return bool(_numbers(text) - besides) or bool(words & _NUMBER_WORDS)
+    return bool({n for n in _numbers(text) - besides if not _YEAR.fullmatch(n)}) or bool(words & _NUMBER_WORDS)
 
 
 def unanswered(question: str, passages: list[Passage], chosen: list[ScoredSentence], corpus_terms: set[str]) -> bool:
-    """True when the documents cannot answer the question: nothing on topic, a number or name the
-    question asks about occurs nowhere in the documents, or a quantity is asked and none is quoted."""
+    """True when the documents cannot answer the question: nothing on topic, a number the question
+    asks about occurs nowhere in the documents, or a quantity is asked and none is quoted.
+
+    (Checking the question's names the same way was tried and dropped: English questions name
+    institutions in English — "Council", "Committee" — that the Dutch and French texts name
+    otherwise, which refused 5 answerable questions and caught no unanswerable one.)"""
     if not passages or not chosen or (passages[0].dense_score or 0.0) < MIN_TOP_SIMILARITY:
         return True
     if any(number not in corpus_terms for number in _numbers(question)):
-        return True
-    if any(not corpus_terms.intersection(other_names(name)) for name in names(question)):
         return True
     if _QUANTITY_CUES.search(question):
         return not any(_has_quantity(s.text, _numbers(question)) for s in chosen)

@@ -5,7 +5,7 @@ import re
 from vectorstore.keyword_index import PREFIX, fold_accents
 
 _NUMBER = re.compile(r"\d+")
-_WORD = re.compile(r"[\w-]+")
+_WORD = re.compile(r"\w+")
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
 ALIASES = {

@@ -31,7 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--out", type=Path, metavar="FILE",
         help="report.json path; the .md and .png go beside it (default: eval/reports/report-<mode>.json)")
     add("--floors", type=Path, metavar="FILE",
-        help='JSON {"metric": minimum}; exit code 1 when a summary metric is under its floor')
+        help='JSON {"metric": limit}: a minimum, or a maximum for false_refusal_rate and the times; exit code 1 when one is not met')
     add("--quiet", action="store_true", help="no progress bar")
 
 
@@ -49,13 +49,23 @@ def load_floors(path: Path) -> dict[str, float]:
     return floors
 
 
+# For these a lower value is better: their "floor" is a ceiling the value must stay under.
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_p50_s", "latency_p95_s", "ttft_p50_s"})
+
+
 def floor_failures(summary: dict, floors: dict[str, float]) -> list[str]:
-    """One line per metric under its floor; a metric without a value (n/a) fails its floor too."""
-    return [
-        f"{name} = {'n/a' if summary[name] is None else f'{summary[name]:.3f}'} is under its floor {floor}"
-        for name, floor in floors.items()
-        if summary[name] is None or summary[name] < floor
-    ]
+    """One line per metric past its floor (under it; over it for LOWER_IS_BETTER metrics);
+    a metric without a value (n/a) fails its floor too."""
+    failures = []
+    for name, floor in floors.items():
+        value = summary[name]
+        if value is None:
+            failures.append(f"{name} = n/a has no value to compare with its floor {floor}")
+        elif name in LOWER_IS_BETTER and value > floor:
+            failures.append(f"{name} = {value:.3f} is over its ceiling {floor}")
+        elif name not in LOWER_IS_BETTER and value < floor:
+            failures.append(f"{name} = {value:.3f} is under its floor {floor}")
+    return failures
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

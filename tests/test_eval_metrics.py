@@ -304,8 +304,13 @@ def test_loader_rejects_a_malformed_line_naming_it(tmp_path, bad_line, message):
 def test_floor_failures_lists_each_metric_under_its_floor():
     summary = {**dict.fromkeys(SUMMARY_KEYS), "hit_at_1": 0.4, "hit_at_5": 0.9, "mrr": 0.5}
     failures = floor_failures(summary, {"hit_at_1": 0.5, "hit_at_5": 0.9, "mrr": 0.5, "answer_accuracy": 0.1})
-    assert failures == ["hit_at_1 = 0.400 is under its floor 0.5", "answer_accuracy = n/a is under its floor 0.1"]
+    assert failures == ["hit_at_1 = 0.400 is under its floor 0.5", "answer_accuracy = n/a has no value to compare with its floor 0.1"]
     assert floor_failures(summary, {"hit_at_5": 0.8}) == []
+
+
+def test_lower_is_better_metrics_have_a_ceiling():
+    summary = {"false_refusal_rate": 0.1, "latency_p50_s": 0.2}
+    assert floor_failures(summary, {"false_refusal_rate": 0.05, "latency_p50_s": 0.5}) == ["false_refusal_rate = 0.100 is over its ceiling 0.05"]
 
 
 def _command(monkeypatch, tmp_path, *argv):
