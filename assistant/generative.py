@@ -26,6 +26,12 @@ _MODEL_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 _MIN_WORDS_TO_CHECK_LANGUAGE = 4
 
 
+def _mostly_names_and_numbers(sentence: str) -> bool:
+    """A run of names and figures ("Pag-Asa, Sürya, Payoke 2019 2016") says nothing checkable."""
+    words = re.findall(r"\w+", sentence)
+    return len(words) > 3 and not any(w[0].islower() for w in words)
+
+
 def context_lines(context: list[ScoredSentence]) -> str:
     """The chosen source sentences grouped by passage, numbered by the passage's rank."""
     by_passage: dict[int, list[str]] = {}
@@ -74,6 +80,9 @@ class VerifiedGeneration:
                 self.failure = "the model gave up halfway"
             return
         if not sentence:
+            return
+        if _mostly_names_and_numbers(sentence):
+            self.failure = f"not a sentence: {sentence}"
             return
         lang = detect_language(sentence) if len(sentence.split()) >= _MIN_WORDS_TO_CHECK_LANGUAGE else UNKNOWN
         if lang not in (self.lang, UNKNOWN):

@@ -154,3 +154,9 @@ def test_llm_that_cannot_load_falls_back_to_extractive(corpus_settings, tmp_path
     answer = assistant.ask("Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?")
     assert answer.fallback and answer.citations
     assert any("taalmodel" in notice for notice in answer.notices)
+
+
+def test_a_run_of_names_and_figures_is_not_an_answer(corpus_settings):
+    planted = GenericFakeChatModel(messages=iter(["Pag-Asa, Sürya, Payoke 2016 2019."]))
+    answer = Assistant(corpus_settings, chat_model=planted).ask("Welke gespecialiseerde opvangcentra maken deel uit van de coördinatiecel?")
+    assert answer.fallback and "Payoke" in answer.text and "“" in answer.text

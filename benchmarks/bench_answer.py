@@ -1,0 +1,75 @@
+"""Answering benchmark over a fixed list of nl/fr/en questions (a report, not a test).
+
+Reports p50/p95 of retrieval latency, extractive answer latency, generative time to first token
+and total time, generated tokens per second, and peak RSS with both models loaded.
+Usage: .venv/bin/python benchmarks/bench_answer.py [--out FILE.json]   (uses the current index)
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from assistant.answer import Answer, Mode
+from assistant.assistant import Assistant
+from benelux_qa.settings import Settings
+
+QUESTIONS = [
+    "Wanneer werd de tweede intentieverklaring ondertekend?",
+    "Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?",
+    "Welke diensten zullen inventariseren of er behoefte is aan gezamenlijke opleidingen?",
+    "Welk land was trekker van EMPACT in 2019?",
+    "Quand la première déclaration d'intention Benelux a-t-elle été signée ?",
+    "Quel ministre belge de la Justice est cité dans le communiqué de presse ?",
+    "Quels centres d'accueil spécialisés font partie de la Cellule interdépartementale de coordination ?",
+    "Sous quelle présidence la thématique de l'exploitation des enfants a-t-elle été abordée ?",
+    "Who signed the Benelux declaration of intent on behalf of Luxembourg?",
+    "What did the Benelux publish in 2021 for professionals who meet victims?",
+    "Which Belgian police service uses social media as an investigation tool?",
+    "How can municipalities help in the fight against human trafficking?",
+]
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"p50": round(statistics.median(ordered), 3), "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
+    args = parser.parse_args()
+    assistant = Assistant(Settings())
+    assistant.ask(QUESTIONS[0], mode=Mode.EXTRACTIVE)  # warm-up: embedding model, store, keyword index
+    retrieval, extractive, first_token, total, rates = [], [], [], [], []
+    for question in QUESTIONS:
+        started = time.perf_counter()
+        assistant.retrieve(question)
+        retrieval.append(time.perf_counter() - started)
+        extractive.append(assistant.ask(question, mode=Mode.EXTRACTIVE).timings["total_s"])
+    chat = assistant.chat_model()
+    for question in QUESTIONS:
+        answer = next(i for i in assistant.stream(question, mode=Mode.GENERATIVE) if isinstance(i, Answer))
+        first_token.append(answer.timings["first_token_s"])
+        total.append(answer.timings["total_s"])
+        if not answer.fallback and not answer.refused:
+            tokens = len(chat._llama.tokenize(answer.text.encode())) if hasattr(chat, "_llama") else 0
+            rates.append(tokens / max(answer.timings["total_s"] - answer.timings["retrieval_s"], 1e-6))
+    numbers = {
+        "questions": len(QUESTIONS),
+        "retrieval_s": percentiles(retrieval),
+        "extractive_answer_s": percentiles(extractive),
+        "generative_first_token_s": percentiles(first_token),
+        "generative_total_s": percentiles(total),
+        "answer_tokens_per_s_incl_prompt": round(statistics.median(rates), 1) if rates else None,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    print(json.dumps(numbers, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(numbers, indent=2))
+
+
+if __name__ == "__main__":
+    main()
