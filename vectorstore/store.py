@@ -132,30 +132,14 @@ class ParagraphStore:
         """Replace a document's chunks and sentences; the registry entry is written last, so an
         interrupted write is redone by the next ingest."""
         doc_id = info.doc_id
-        old_ids = set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
-        old_sentences = set(self.sentences.get(where={"doc_id": doc_id}, include=[])["ids"])
-        for start in range(0, len(chunks), _BATCH):
-            batch = chunks[start : start + _BATCH]
-            self.collection.upsert(
-                ids=[c.chunk_id for c in batch],
-                embeddings=vectors[start : start + _BATCH].tolist(),
-                documents=[c.text for c in batch],
-                metadatas=[_chunk_metadata(c, info, content_hash) for c in batch],
-            )
-        for start in range(0, len(sentences), _BATCH):
-            batch = sentences[start : start + _BATCH]
-            self.sentences.upsert(
-                ids=[s.sentence_id for s in batch],
-                embeddings=sentence_vectors[start : start + _BATCH].tolist(),
-                documents=[s.text for s in batch],
-                metadatas=[{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s in batch],
-            )
-        stale = sorted(old_ids - {c.chunk_id for c in chunks})
-        if stale:
-            self.collection.delete(ids=stale)
-        stale_sentences = sorted(old_sentences - {s.sentence_id for s in sentences})
-        if stale_sentences:
-            self.sentences.delete(ids=stale_sentences)
+        _replace(
+            self.collection, doc_id, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
+            [_chunk_metadata(c, info, content_hash) for c in chunks],
+        )
+        _replace(
+            self.sentences, doc_id, [s.sentence_id for s in sentences], sentence_vectors, [s.text for s in sentences],
+            [{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s in sentences],
+        )
         self._register(info, content_hash, stats)
 
     def sentences_of(self, chunk_ids: list[str]) -> list[tuple[str, str, np.ndarray]]:
@@ -191,6 +175,19 @@ class ParagraphStore:
 
     def count(self) -> int:
         return self.collection.count()
+
+
+def _replace(collection, doc_id: str, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
+    """Make `collection` hold exactly these entries for `doc_id`: upsert them, then delete the others."""
+    old_ids = set(collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+    for start in range(0, len(ids), _BATCH):
+        end = start + _BATCH
+        collection.upsert(
+            ids=ids[start:end], embeddings=vectors[start:end].tolist(), documents=texts[start:end], metadatas=metadatas[start:end]
+        )
+    stale = sorted(old_ids - set(ids))
+    if stale:
+        collection.delete(ids=stale)
 
 
 def _record(doc_id: str, meta: dict) -> DocumentRecord:
