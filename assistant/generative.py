@@ -33,11 +33,14 @@ def _mostly_names_and_numbers(sentence: str) -> bool:
 
 
 def context_lines(context: list[ScoredSentence]) -> str:
-    """The chosen source sentences grouped by passage, numbered by the passage's rank."""
-    by_passage: dict[int, list[str]] = {}
-    for sentence in sorted(context, key=lambda s: s.passage.rank):
-        by_passage.setdefault(sentence.passage.rank, []).append(sentence.text)
-    return "\n".join(f"[{rank}] " + " ".join(texts) for rank, texts in by_passage.items())
+    """The chosen source sentences, one line per passage in rank order. Unnumbered: a small model
+    given "[1]" labels tends to answer with a label instead of the fact (code cites anyway)."""
+    by_passage: dict[int, list[ScoredSentence]] = {}
+    for sentence in context:
+        by_passage.setdefault(sentence.passage.rank, []).append(sentence)
+    return "\n".join(
+        "- " + " ".join(s.text for s in sorted(group, key=lambda s: s.position)) for _, group in sorted(by_passage.items())
+    )
 
 
 class VerifiedGeneration:
