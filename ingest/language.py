@@ -37,10 +37,6 @@ def detect_language(text: str) -> str:
     return lang
 
 
-def is_supported(lang: str) -> bool:
-    return lang in SUPPORTED
-
-
 
 @lru_cache(maxsize=1)
 def _question_detector():

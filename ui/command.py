@@ -15,12 +15,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, help="port to listen on (settings ui_port, default 7860)")
 
 
-def option(settings: Settings, name: str, default):
-    """A UI setting, with its default while settings.py does not define it yet."""
-    value = getattr(settings, name, None)
-    return default if value is None else value
-
-
 def ensure_corpus(assistant, settings: Settings) -> None:
     """Index the bundled corpus when the index holds no document (first start)."""
     library = assistant.library
@@ -46,12 +40,12 @@ def launch(app, settings: Settings, host: str | None = None, port: int | None = 
     """Launch a built app with the settings' address, optional login and upload limit; returns what Gradio returns."""
     from ui.app import launch_options
 
-    username, password = option(settings, "ui_username", None), option(settings, "ui_password", None)
+    username, password = settings.ui_username, settings.ui_password
     return app.launch(
-        server_name=host or option(settings, "ui_host", "127.0.0.1"),
-        server_port=port or option(settings, "ui_port", 7860),
+        server_name=host or settings.ui_host,
+        server_port=port or settings.ui_port,
         auth=(username, password) if username and password else None,
-        max_file_size=f"{option(settings, 'upload_max_mb', 20)}mb",
+        max_file_size=f"{settings.upload_max_mb}mb",
         show_error=False,  # exceptions never reach the page; handlers show their own messages
         footer_links=["api"],
         ssr_mode=False,
@@ -70,9 +64,9 @@ def build(settings: Settings):
     warm_up(assistant)
     app = build_app(
         assistant,
-        concurrency=option(settings, "ui_concurrency", 1),
-        upload_max_mb=option(settings, "upload_max_mb", 20),
-        default_mode="extractive" if option(settings, "llm_backend", "local") == "extractive" else "generative",
+        concurrency=settings.ui_concurrency,
+        upload_max_mb=settings.upload_max_mb,
+        default_mode="extractive" if settings.llm_backend == "extractive" else "generative",
     )
     return assistant, app
 
@@ -81,8 +75,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _, app = build(settings)
-    host = getattr(args, "host", None)
-    port = getattr(args, "port", None)
-    print(f"serving on http://{host or option(settings, 'ui_host', '127.0.0.1')}:{port or option(settings, 'ui_port', 7860)}", flush=True)
+    host, port = args.host, args.port
+    print(f"serving on http://{host or settings.ui_host}:{port or settings.ui_port}", flush=True)
     launch(app, settings, host=host, port=port)
     return 0
