@@ -13,7 +13,6 @@ from ingest.paragraphs import split_paragraphs
 from ingest.repair import repair_splits
 
 
-
 def _parser_fingerprint() -> str:
     """Changes with the ingestion code, so that re-ingesting re-parses documents whose files did not
     change (cheap: the vectors of chunks whose text stayed the same are reused)."""
