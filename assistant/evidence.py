@@ -25,6 +25,7 @@ _PASSAGES_SEARCHED = 3
 
 _NUMBER = re.compile(r"\d+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_THE_THREE_COUNTRIES = re.compile(r"\b(?:drie|trois|three) (?:landen|pays|countries|regeringen|gouvernements|governments|ministers|ministres)\b")
 _NUMBER_WORDS = {
     "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "honderd", "duizend", "miljoen",
     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "cent", "mille", "million",
@@ -80,8 +81,9 @@ def _numbers(text: str) -> set[str]:
 
 
 def _has_quantity(text: str, besides: set[str]) -> bool:
-    """A number that is not a year and not already in the question, or a number word."""
-    words = set(re.findall(r"\w+", text.lower()))
+    """A number that is not a year and not already in the question, or a number word (not counting
+    "the three countries", which the documents say of the Benelux everywhere)."""
+    words = set(re.findall(r"\w+", _THE_THREE_COUNTRIES.sub(" ", text.lower())))
     return bool({n for n in _numbers(text) - besides if not _YEAR.fullmatch(n)}) or bool(words & _NUMBER_WORDS)
 
 
