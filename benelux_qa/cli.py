@@ -56,14 +56,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     assistant = Assistant(settings)
+    streamed = ""
     try:
         for item in assistant.stream(args.question, lang=args.lang, mode=Mode(args.mode) if args.mode else None):
             if isinstance(item, Answer):
-                if item.fallback or item.refused:
-                    print(f"\r{item.text}" if not item.refused else "", end="")
+                if item.text != streamed:  # checked sentences were shown, then the answer fell back
+                    print(f"\n---\n{item.text}", end="")
                 print()
                 _print_sources(item)
             else:
+                streamed += item
                 print(item, end="", flush=True)
     except InvalidQuestion as error:
         print(f"error: {error}", file=sys.stderr)
