@@ -3,8 +3,8 @@
 Sentences are scored by e5 similarity to the question (their vectors are stored at ingest time),
 with a small bonus for shared words and for the passage's rank. Answerability is decided by code,
 calibrated on eval/questions.jsonl: off-topic questions score low against every passage, and
-on-topic questions the documents cannot answer usually ask for something absent from the best
-passages (a year, a name) or for a quantity none of the chosen sentences holds.
+on-topic questions the documents cannot answer often ask about a year the documents never mention
+or for a quantity none of the chosen sentences holds.
 """
 
 import re
@@ -36,6 +36,8 @@ _QUANTITY_CUES = re.compile(
     r"|how (?:many|much|long)|what (?:amount|budget|number))\b",
     re.IGNORECASE,
 )
+
+
 @dataclass
 class ScoredSentence:
     passage: Passage
