@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, description="API key for that server (or set OPENAI_API_KEY).")
 
     top_k: int = Field(5, description="Passages retrieved per question.")
-    context_sentences: int = Field(5, description="Source sentences given to the LLM (each costs prompt time).")
+    context_sentences: int = Field(4, description="Source sentences given to the LLM (each costs prompt time).")
 
     ui_host: str = Field("127.0.0.1", description="Web UI host; only this machine by default.")
     ui_port: int = Field(7860, description="Web UI port.")
