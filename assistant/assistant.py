@@ -77,7 +77,7 @@ class Assistant:
             mode=Mode(mode or self._default_mode()), passages=passages, notices=list(prepared.notices),
             timings={"retrieval_s": time.perf_counter() - started},
         )
-        if unanswered(prepared.text, passages, chosen, self.retriever.keyword_index().terms):
+        if unanswered(prepared.text, passages, chosen, self.retriever.corpus_terms):
             answer.refused, answer.text = True, message(prepared.lang, "refusal")
         elif answer.mode is Mode.GENERATIVE and self.chat_model() is not None:
             yield from self._generate(answer, prepared, history, ranked, started)

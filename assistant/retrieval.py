@@ -51,6 +51,11 @@ class HybridRetriever:
             self._keyword_stamp, self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir)
         return self._keyword
 
+    @property
+    def corpus_terms(self) -> set[str]:
+        """The numbers and word beginnings found anywhere in the documents, as of the last retrieval."""
+        return (self._keyword or self.keyword_index()).terms
+
     def retrieve(self, query: str, lang: str, k: int, vector: np.ndarray | None = None) -> list[Passage]:
         """The `k` best passages for `query` (asked in `lang`), best first; `vector` is the query's embedding."""
         if vector is None:

@@ -2,8 +2,8 @@
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +84,15 @@ def _paragraph_vectors(paragraphs: list[Paragraph], chunks: list[Chunk], vectors
     return means / np.linalg.norm(means, axis=1, keepdims=True)
 
 
+@dataclass
+class _Changed:
+    """A document to (re)write, with its chunks and their sentences."""
+
+    doc: ParsedDocument
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+
+
 @contextmanager
 def exclusive_ingest(settings: Settings) -> Iterator[None]:
     """One ingest at a time per data dir: a second one waits instead of writing concurrently."""
@@ -106,27 +115,26 @@ class Ingestor:
         self.store = store
         self.show_progress = show_progress
 
-    def _vectors(self, to_write: list[tuple[ParsedDocument, list[Chunk]]], summary: IngestSummary) -> tuple[dict[str, np.ndarray], list[Sentence]]:
+    def _vectors(self, to_write: list[_Changed], summary: IngestSummary) -> dict[str, np.ndarray]:
         """Vectors of all chunks and sentences to write (stored ones reused, keyed by content-derived ids),
         the rest embedded together in length-sorted batches (less padding: close to the bare model's speed)."""
         vectors: dict[str, np.ndarray] = {}
-        for doc, _ in to_write:
-            vectors |= self.store.stored_embeddings(doc.info.doc_id)
-        sentences = [s for _, chunks in to_write for chunk in chunks for s in chunk_sentences(chunk)]
-        texts = {c.chunk_id: c.text for _, chunks in to_write for c in chunks} | {s.sentence_id: s.text for s in sentences}
-        ordered = sorted(((key, text) for key, text in texts.items() if key not in vectors), key=lambda item: len(item[1]))
+        for changed in to_write:
+            vectors |= self.store.stored_embeddings(changed.doc.info.doc_id)
+        new_chunks = {c.chunk_id: c.text for changed in to_write for c in changed.chunks if c.chunk_id not in vectors}
+        new_sentences = {s.sentence_id: s.text for changed in to_write for s in changed.sentences if s.sentence_id not in vectors}
+        ordered = sorted((new_chunks | new_sentences).items(), key=lambda item: len(item[1]))
         step = self.settings.embedding_batch_size * 4
         with tqdm(total=len(ordered), desc="embedding", unit="text", disable=not self.show_progress or not ordered) as bar:
             for start in range(0, len(ordered), step):
                 part = ordered[start : start + step]
                 vectors |= zip((key for key, _ in part), self.store.embeddings.embed_passages([t for _, t in part]))
                 bar.update(len(part))
-        summary.embedded = sum(1 for key, _ in ordered if "/" not in key)
-        return vectors, sentences
+        summary.embedded = len(new_chunks)
+        return vectors
 
-    def _write(
-        self, doc: ParsedDocument, chunks: list[Chunk], vectors: dict[str, np.ndarray], sentences: list[Sentence], summary: IngestSummary
-    ) -> None:
+    def _write(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> None:
+        doc, chunks, sentences = changed.doc, changed.chunks, changed.sentences
         doc_id = doc.info.doc_id
         chunk_vectors = np.stack([vectors[c.chunk_id] for c in chunks])
         pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, chunk_vectors), doc_id)
@@ -136,10 +144,8 @@ class Ingestor:
         langs = Counter(p.lang for p in doc.paragraphs)
         stats = {"paragraphs": len(doc.paragraphs), "chunks": len(chunks), "pairs": pairs, "repairs": doc.repairs}
         stats |= {f"paragraphs_{lang}": n for lang, n in langs.items()}
-        own_chunks = {c.chunk_id for c in chunks}
-        own_sentences = list({s.sentence_id: s for s in sentences if s.chunk_id in own_chunks}.values())
-        sentence_vectors = np.stack([vectors[s.sentence_id] for s in own_sentences]) if own_sentences else np.empty((0, 0))
-        self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, own_sentences, sentence_vectors, stats)
+        sentence_vectors = np.stack([vectors[s.sentence_id] for s in sentences]) if sentences else np.empty((0, 0))
+        self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, sentences, sentence_vectors, stats)
         summary.pairs[doc_id] = pairs
 
     def ingest(self, paths: list[Path], prune: bool = False) -> IngestSummary:
@@ -154,9 +160,9 @@ class Ingestor:
         to_write = self._changed_documents(files, indexed, summary)
         if to_write:
             self.store.check_dimension()
-        vectors, sentences = self._vectors(to_write, summary)
-        for doc, chunks in to_write:
-            self._write(doc, chunks, vectors, sentences, summary)
+        vectors = self._vectors(to_write, summary)
+        for changed in to_write:
+            self._write(changed, vectors, summary)
         if prune:
             keep = {f.name for f in files}
             for doc_id in sorted(set(indexed) - keep):
@@ -167,7 +173,7 @@ class Ingestor:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _changed_documents(self, files: list[Path], indexed: dict, summary: IngestSummary) -> list[tuple[ParsedDocument, list[Chunk]]]:
+    def _changed_documents(self, files: list[Path], indexed: dict, summary: IngestSummary) -> list[_Changed]:
         """Parse every file; those whose content hash differs from the index's come back with their chunks."""
         hash_settings = (self.settings.max_chunk_chars, self.store.embeddings.name)
         changed = []
@@ -182,7 +188,9 @@ class Ingestor:
                 summary.failed[file.name] = str(error)
                 continue
             (summary.updated if known else summary.added).append(doc.info.doc_id)
-            changed.append((doc, chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars)))
+            chunks = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars)
+            sentences = [s for c in chunks for s in chunk_sentences(c)]
+            changed.append(_Changed(doc, chunks, sentences))
         return changed
 
     def _totals(self, summary: IngestSummary) -> None:

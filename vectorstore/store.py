@@ -20,6 +20,7 @@ from models.embeddings import ParagraphEmbeddings
 
 
 _BATCH = 256
+_COSINE = {"hnsw": {"space": "cosine"}}
 
 
 class StoreError(Exception):
@@ -70,10 +71,10 @@ class ParagraphStore:
         identity = {"embedding_model": embeddings.name}
         try:
             self.collection = self.client.get_or_create_collection(
-                settings.collection, embedding_function=None, metadata=identity, configuration={"hnsw": {"space": "cosine"}}
+                settings.collection, embedding_function=None, metadata=identity, configuration=_COSINE
             )
             self.sentences = self.client.get_or_create_collection(
-                f"{settings.collection}_sentences", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                f"{settings.collection}_sentences", embedding_function=None, configuration=_COSINE
             )
             self.registry = self.client.get_or_create_collection(f"{settings.collection}_documents", embedding_function=None)
         except Exception as error:
