@@ -19,8 +19,7 @@ from assistant.llm import make_chat_model
 from assistant.messages import message
 from assistant.question import InvalidQuestion, Question, prepare_question
 from assistant.retrieval import HybridRetriever
-from benelux_qa.settings import Settings
-from ingest.library import DocumentLibrary
+from core.settings import Settings
 from models.embeddings import ParagraphEmbeddings
 from vectorstore.store import ParagraphStore
 
@@ -32,13 +31,13 @@ class IndexMissing(InvalidQuestion):
 
 
 class Assistant:
-    def __init__(self, settings: Settings, chat_model=None):
-        """`chat_model` replaces the configured generator (any LangChain chat model)."""
+    def __init__(self, settings: Settings, chat_model=None, store: ParagraphStore | None = None):
+        """`chat_model` replaces the configured generator (any LangChain chat model); `store` the one
+        the settings open (pass it to share one store with a `DocumentLibrary`)."""
         self.settings = settings
-        self.embeddings = ParagraphEmbeddings.from_settings(settings)
-        self.store = ParagraphStore(settings, self.embeddings)
+        self.store = store or ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
+        self.embeddings = self.store.embeddings
         self.retriever = HybridRetriever(self.store, settings)
-        self.library = DocumentLibrary(settings, self.store)
         self._chat = chat_model
         self._chat_error: str | None = None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Passage
-from vectorstore.keyword_index import analyze
+from core.text import analyze, numbers
 from vectorstore.store import ParagraphStore
 
 # Below this cosine between question and best passage, nothing in the documents is on topic:
@@ -23,7 +23,6 @@ MAX_SENTENCES = 3
 CLOSE_TO_BEST = 0.02  # sentences of other passages are kept only if they score this close to the best one
 _PASSAGES_SEARCHED = 3
 
-_NUMBER = re.compile(r"\d+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _THE_THREE_COUNTRIES = re.compile(r"\b(?:drie|trois|three) (?:landen|pays|countries|regeringen|gouvernements|governments|ministers|ministres)\b")
 _NUMBER_WORDS = {
@@ -54,12 +53,12 @@ def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str
     question_words = set(analyze(question, lang))
     scored = []
     positions: dict[str, int] = {}
-    for chunk_id, text, sentence_vector in store.sentences_of(list(owner)):
-        passage = owner[chunk_id]
+    for sentence in store.sentences_of(list(owner)):
+        passage = owner[sentence.chunk_id]
         position = positions[passage.chunk_id] = positions.get(passage.chunk_id, -1) + 1
-        overlap = len(question_words & set(analyze(text, passage.lang))) / max(len(question_words), 1)
-        score = float(vector @ sentence_vector) + 0.02 * overlap - 0.005 * (passage.rank - 1)
-        scored.append(ScoredSentence(passage, text, score, sentence_vector, position))
+        overlap = len(question_words & set(analyze(sentence.text, passage.lang))) / max(len(question_words), 1)
+        score = float(vector @ sentence.embedding) + 0.02 * overlap - 0.005 * (passage.rank - 1)
+        scored.append(ScoredSentence(passage, sentence.text, score, sentence.embedding, position))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
@@ -78,15 +77,11 @@ def choose_sentences(ranked: list[ScoredSentence]) -> list[ScoredSentence]:
     return sorted(chosen, key=lambda s: (s.passage.rank, s.position))
 
 
-def _numbers(text: str) -> set[str]:
-    return set(_NUMBER.findall(text))
-
-
 def _has_quantity(text: str, besides: set[str]) -> bool:
     """A number that is not a year and not already in the question, or a number word (not counting
     "the three countries", which the documents say of the Benelux everywhere)."""
     words = set(re.findall(r"\w+", _THE_THREE_COUNTRIES.sub(" ", text.lower())))
-    return bool({n for n in _numbers(text) - besides if not _YEAR.fullmatch(n)}) or bool(words & _NUMBER_WORDS)
+    return bool({n for n in numbers(text) - besides if not _YEAR.fullmatch(n)}) or bool(words & _NUMBER_WORDS)
 
 
 def unanswered(question: str, passages: list[Passage], chosen: list[ScoredSentence], corpus_terms: set[str]) -> bool:
@@ -98,8 +93,8 @@ def unanswered(question: str, passages: list[Passage], chosen: list[ScoredSenten
     otherwise, which refused 5 answerable questions and caught no unanswerable one.)"""
     if not passages or not chosen or (passages[0].dense_score or 0.0) < MIN_TOP_SIMILARITY:
         return True
-    if any(number not in corpus_terms for number in _numbers(question)):
+    if any(number not in corpus_terms for number in numbers(question)):
         return True
     if _QUANTITY_CUES.search(question):
-        return not any(_has_quantity(s.text, _numbers(question)) for s in chosen)
+        return not any(_has_quantity(s.text, numbers(question)) for s in chosen)
     return False

@@ -2,7 +2,8 @@
 
 from assistant.citations import CitationList
 from assistant.evidence import ScoredSentence
-from assistant.messages import QUOTES, language_names, message
+from assistant.messages import QUOTES, message
+from core.languages import list_names
 
 
 def extractive_text(chosen: list[ScoredSentence], lang: str, citations: CitationList) -> str:
@@ -13,7 +14,7 @@ def extractive_text(chosen: list[ScoredSentence], lang: str, citations: Citation
     if foreign is None:
         intro = message(lang, "intro")
     elif foreign.translation is None:
-        intro = message(lang, "only_in", source=language_names(lang, [foreign.lang]))
+        intro = message(lang, "only_in", source=list_names([foreign.lang], lang))
     else:
-        intro = message(lang, "in_languages", source=language_names(lang, [foreign.lang, foreign.translation.lang]))
+        intro = message(lang, "in_languages", source=list_names([foreign.lang, foreign.translation.lang], lang))
     return f"{intro} " + " ".join(quotes)

@@ -18,8 +18,8 @@ from assistant.citations import CitationList
 from assistant.evidence import ScoredSentence
 from assistant.guard import unsupported
 from assistant.prompts import NO_ANSWER, answer_prompt, question_block
-from ingest.language import UNKNOWN, detect_language
-from ingest.sentences import split_sentences
+from core.languages import UNKNOWN, detect_language
+from core.sentences import split_sentences
 from models.embeddings import ParagraphEmbeddings
 
 _MODEL_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")

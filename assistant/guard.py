@@ -1,11 +1,7 @@
 """The faithfulness guard: numbers, dates and names in a generated sentence must be in its sources."""
 
-import re
+from core.text import NUMBER, PREFIX, fold_accents, names
 
-from vectorstore.keyword_index import PREFIX, fold_accents
-
-_NUMBER = re.compile(r"\d+")
-_WORD = re.compile(r"\w+")
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
 ALIASES = {
@@ -15,15 +11,6 @@ ALIASES = {
     "bruxe": ("bruss", "bruxe"), "antwe": ("antwe", "anver"), "anver": ("antwe", "anver"), "europ": ("europ",),
     "flemi": ("vlaam", "vlaan", "flama", "fland"), "fland": ("vlaan", "fland"), "hague": ("haag", "haye"),
 }
-
-
-def names(text: str) -> set[str]:
-    """Capitalised words that do not start a sentence: names, places, acronyms (folded, lower-case)."""
-    found = set()
-    for sentence in re.split(r"(?<=[.!?:])\s+", text):
-        words = _WORD.findall(sentence)[1:]
-        found |= {fold_accents(w.lower()) for w in words if w[0].isupper() and len(w) >= 3}
-    return found
 
 
 def other_names(name: str) -> tuple[str, ...]:
@@ -39,6 +26,6 @@ def mentions(sources: list[str], name: str) -> bool:
 
 def unsupported(sentence: str, sources: list[str]) -> list[str]:
     """The numbers and names of `sentence` that none of `sources` contains (empty: the sentence passes)."""
-    source_numbers = {n for text in sources for n in _NUMBER.findall(text)}
-    missing = [n for n in _NUMBER.findall(sentence) if n not in source_numbers]
+    source_numbers = {n for text in sources for n in NUMBER.findall(text)}
+    missing = [n for n in NUMBER.findall(sentence) if n not in source_numbers]
     return missing + sorted(name for name in names(sentence) if not mentions(sources, name))

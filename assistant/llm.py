@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
-from benelux_qa.settings import Settings
+from core.settings import Settings
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 

@@ -36,17 +36,7 @@ MESSAGES = {
     },
 }
 
-LANGUAGE_NAMES = {
-    "nl": {"nl": "Nederlands", "fr": "Frans", "en": "Engels", "and": "en"},
-    "fr": {"nl": "néerlandais", "fr": "français", "en": "anglais", "and": "et"},
-    "en": {"nl": "Dutch", "fr": "French", "en": "English", "and": "and"},
-}
 QUOTES = {"fr": ("« ", " »"), "nl": ("“", "”"), "en": ("“", "”")}
-
-
-def language_names(lang: str, codes: list[str]) -> str:
-    names = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"])
-    return f" {names['and']} ".join(names[code] for code in codes if code in names)
 
 
 def message(lang: str, key: str, **values) -> str:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from assistant.messages import message
-from ingest.language import SUPPORTED, detect_question_language
+from core.languages import SUPPORTED, detect_question_language
 
 MAX_QUESTION_CHARS = 1000
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Passage
-from benelux_qa.settings import Settings
+from core.records import StoredChunk
+from core.settings import Settings
 from vectorstore.keyword_index import KeywordIndex, current_keyword_index, fingerprint
 from vectorstore.store import ParagraphStore
 
@@ -22,19 +23,19 @@ KEYWORD_WEIGHT = 0.01
 
 @dataclass
 class _Hit:
-    chunk_id: str
-    text: str
-    meta: dict
+    chunk: StoredChunk
     dense: float
     keyword: float | None = None
     fused: float = 0.0
 
 
-def _passage(chunk_ids: list[str], text: str, meta: dict, **scores) -> Passage:
+def _passage(chunks: list[StoredChunk], **scores) -> Passage:
+    """The passage made of `chunks` (the parts of one paragraph, in order)."""
+    first = chunks[0]
     return Passage(
-        chunk_id=chunk_ids[0], doc_id=meta["doc_id"], title=meta["title"], date=meta["date"] or None, kind=meta["kind"],
-        lang=meta["lang"], paragraph=meta["paragraph"], text=text, pair_id=meta["pair_id"] or None,
-        chunk_ids=chunk_ids, **scores,
+        chunk_id=first.chunk_id, doc_id=first.doc_id, title=first.title, date=first.date, kind=first.kind,
+        lang=first.lang, paragraph=first.paragraph, text=" ".join(c.text for c in chunks), pair_id=first.pair_id,
+        chunk_ids=[c.chunk_id for c in chunks], **scores,
     )
 
 
@@ -63,7 +64,7 @@ class HybridRetriever:
         hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
         chosen, seen = [], set()
         for hit in hits:
-            key = hit.meta["pair_id"] or hit.chunk_id
+            key = hit.chunk.pair_id or hit.chunk.chunk_id
             if key not in seen:
                 seen.add(key)
                 chosen.append(hit)
@@ -73,36 +74,34 @@ class HybridRetriever:
 
     def _fused(self, query: str, vector: np.ndarray, lang: str, fetch: int) -> list[_Hit]:
         """Candidates from both searches, scored by cosine similarity plus a small BM25 bonus."""
-        hits: dict[str, _Hit] = {}
-        dense = self.store.langchain.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=fetch)
-        for doc, distance in dense:
-            hits[doc.id] = _Hit(doc.id, doc.page_content, doc.metadata, dense=1.0 - distance)
+        hits = {chunk.chunk_id: _Hit(chunk, dense=similarity) for chunk, similarity in self.store.search(vector, fetch)}
         keyword = self.keyword_index().search(query, lang, fetch)
         missing = [chunk_id for chunk_id, _ in keyword if chunk_id not in hits]
-        for chunk_id, (text, meta, embedding) in self.store.chunks_by_ids(missing).items():
-            hits[chunk_id] = _Hit(chunk_id, text, meta, dense=float(vector @ embedding))
+        for chunk_id, chunk in self.store.chunks_by_ids(missing).items():
+            hits[chunk_id] = _Hit(chunk, dense=float(vector @ chunk.embedding))
         top_keyword = keyword[0][1] if keyword else 1.0
         for chunk_id, score in keyword:
-            hits[chunk_id].keyword = score
+            if chunk_id in hits:
+                hits[chunk_id].keyword = score
         for hit in hits.values():
             hit.fused = hit.dense + KEYWORD_WEIGHT * (hit.keyword or 0.0) / top_keyword
         return sorted(hits.values(), key=lambda h: h.fused, reverse=True)
 
     def _with_translations(self, hits: list[_Hit], lang: str) -> list[Passage]:
         """Passages in the asker's language where the pair has that version; the other version as translation."""
-        by_pair: dict[tuple[str, str], list[tuple[str, str, dict]]] = {}
-        for chunk in self.store.chunks_in_pairs([h.meta["pair_id"] for h in hits if h.meta["pair_id"]]):
-            by_pair.setdefault((chunk[2]["pair_id"], chunk[2]["lang"]), []).append(chunk)
+        versions: dict[str, dict[str, list[StoredChunk]]] = {}  # pair id → language → its chunks
+        for chunk in self.store.chunks_in_pairs([h.chunk.pair_id for h in hits if h.chunk.pair_id]):
+            versions.setdefault(chunk.pair_id, {}).setdefault(chunk.lang, []).append(chunk)
         passages = []
         for rank, hit in enumerate(hits, start=1):
             scores = {"score": hit.fused, "rank": rank, "dense_score": hit.dense, "keyword_score": hit.keyword}
-            found = _passage([hit.chunk_id], hit.text, hit.meta, **scores)
-            twin_lang = next((l for (p, l) in by_pair if p == hit.meta["pair_id"] and l != hit.meta["lang"]), None)
-            if twin_lang is None:
+            found = _passage([hit.chunk], **scores)
+            others = {l: c for l, c in versions.get(hit.chunk.pair_id, {}).items() if l != hit.chunk.lang}
+            if not others:
                 passages.append(found)
                 continue
-            twin_chunks = sorted(by_pair[(hit.meta["pair_id"], twin_lang)], key=lambda c: (c[2]["paragraph"], c[2]["part"]))
-            twin = _passage([c[0] for c in twin_chunks], " ".join(c[1] for c in twin_chunks), twin_chunks[0][2], **scores)
+            twin_lang, twin_chunks = next(iter(others.items()))
+            twin = _passage(sorted(twin_chunks, key=lambda c: (c.paragraph, c.part)), **scores)
             shown, other = (twin, found) if twin_lang == lang else (found, twin)
             shown.translation = other
             passages.append(shown)

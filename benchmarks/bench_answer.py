@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.answer import Answer, Mode
 from assistant.assistant import Assistant
-from benelux_qa.settings import Settings
+from core.settings import Settings
 
 QUESTIONS = [
     "Wanneer werd de tweede intentieverklaring ondertekend?",

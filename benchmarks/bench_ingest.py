@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benelux_qa.settings import Settings
+from core.settings import Settings
 from ingest.chunking import chunk_paragraphs, chunk_sentences
 from ingest.parse import parse_document
 from ingest.pipeline import Ingestor

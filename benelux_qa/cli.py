@@ -5,7 +5,8 @@ import os
 import sys
 from pathlib import Path
 
-from benelux_qa.settings import Settings
+from core.languages import SUPPORTED
+from core.settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question, with citations")
     ask.add_argument("question")
-    ask.add_argument("--lang", choices=["nl", "fr", "en"], help="answer in this language (default: the question's)")
+    ask.add_argument("--lang", choices=SUPPORTED, help="answer in this language (default: the question's)")
     ask.add_argument("--mode", choices=["generative", "extractive"], help="default: generative unless the backend is extractive")
     ask.set_defaults(run=cmd_ask)
 

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from benelux_qa.settings import REPO_ROOT, Settings
+from core.settings import REPO_ROOT, Settings
 from eval.metrics import SUMMARY_KEYS
 from eval.report import summary_table, write_reports
 from eval.runner import MODES, load_questions, run_eval

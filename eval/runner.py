@@ -7,11 +7,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.answer import Answer, Mode, Passage
+from core.languages import SUPPORTED, UNKNOWN, detect_language
 from eval.metrics import first_hit_rank, passage_hits, strip_quotes, summarise, summarise_by
-from ingest.language import UNKNOWN, detect_language
 
 MODES = ("generative", "extractive", "retrieval")
-LANGS = ("nl", "fr", "en")
 _FIELDS = {
     "id": str, "lang": str, "question": str, "answerable": bool, "doc": (str, type(None)),
     "evidence": list, "answer_keywords": list, "kind": str,
@@ -36,8 +35,8 @@ def _check(q: object, seen: set[str]) -> str | None:
         return "id, question and kind must not be empty"
     if q["id"] in seen:
         return f"duplicate id {q['id']!r}"
-    if q["lang"] not in LANGS:
-        return f"lang {q['lang']!r} is not one of {', '.join(LANGS)}"
+    if q["lang"] not in SUPPORTED:
+        return f"lang {q['lang']!r} is not one of {', '.join(SUPPORTED)}"
     if not all(isinstance(e, str) and e.strip() for e in q["evidence"]) or len(q["evidence"]) > 3:
         return "evidence must be a list of at most 3 non-empty strings"
     if q["answerable"] and not q["evidence"]:

@@ -2,8 +2,8 @@
 
 import hashlib
 
-from ingest.model import Chunk, Paragraph, Sentence
-from ingest.sentences import split_sentences
+from core.records import Chunk, Paragraph, Sentence
+from core.sentences import split_sentences
 
 
 def chunk_id(doc_id: str, text: str, occurrence: int) -> str:

@@ -9,8 +9,8 @@ own, one per language, so that each can be paired with its translation.
 
 import re
 
-from ingest.language import UNKNOWN
-from ingest.model import Paragraph
+from core.languages import UNKNOWN
+from core.records import Paragraph
 
 _MAX_HEADING_CHARS = 120
 _MIN_WORDS_TO_TELL = 4

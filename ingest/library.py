@@ -1,21 +1,14 @@
 """The documents users manage: list, add (uploads are kept in the data dir) and remove."""
 
-import re
 import shutil
 from pathlib import Path
 
-from benelux_qa.settings import Settings
+from core.records import DocumentRecord
+from core.settings import Settings
+from core.text import document_id
 from ingest.pipeline import IngestSummary, Ingestor, exclusive_ingest
 from vectorstore.keyword_index import current_keyword_index
-from vectorstore.store import DocumentRecord, ParagraphStore
-
-_UNSAFE = re.compile(r"[^\w.\- ]+")
-
-
-def safe_name(name: str) -> str:
-    """A file name without folders or odd characters ("../../etc/passwd" → "passwd")."""
-    cleaned = _UNSAFE.sub("_", Path(name.replace("\\", "/")).name).strip(" .")
-    return cleaned or "document"
+from vectorstore.store import ParagraphStore
 
 
 class DocumentLibrary:
@@ -31,11 +24,11 @@ class DocumentLibrary:
         return sorted(self.store.documents().values(), key=lambda r: r.info.doc_id)
 
     def add(self, paths: list[Path]) -> IngestSummary:
-        """Copy the files into the data dir under safe names and index them; bad files are reported, not fatal."""
+        """Copy the files into the data dir under their document ids and index them; bad files are reported, not fatal."""
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         kept = []
         for path in paths:
-            target = self.uploads_dir / safe_name(path.name)
+            target = self.uploads_dir / document_id(path.name)
             if path.resolve() != target.resolve():
                 shutil.copyfile(path, target)
             kept.append(target)
@@ -52,5 +45,5 @@ class DocumentLibrary:
     def remove(self, doc_id: str) -> None:
         with exclusive_ingest(self.settings):
             self.store.delete_document(doc_id)
-            (self.uploads_dir / safe_name(doc_id)).unlink(missing_ok=True)
+            (self.uploads_dir / document_id(doc_id)).unlink(missing_ok=True)
             current_keyword_index(self.store, self.settings.keyword_index_dir)

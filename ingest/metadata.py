@@ -9,8 +9,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ingest.language import SUPPORTED
-from ingest.model import DocumentInfo, Paragraph
+from core.languages import SUPPORTED
+from core.records import DocumentInfo, Paragraph
+from core.text import document_id
 
 SIDECAR = "metadata.json"
 _MONTHS = {
@@ -58,7 +59,7 @@ def describe_document(path: Path, text: str, paragraphs: list[Paragraph]) -> Doc
     languages = sorted({p.lang for p in paragraphs if p.lang in SUPPORTED}, key=SUPPORTED.index)
     first_line = paragraphs[0].text.split("\n")[0] if paragraphs else path.stem
     derived = DocumentInfo(
-        doc_id=path.name,
+        doc_id=document_id(path.name),
         title=first_line[:120],
         date=find_date(text),
         kind="document",

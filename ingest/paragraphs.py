@@ -2,8 +2,8 @@
 
 import re
 
+from core.records import Paragraph
 from ingest.loaders import strip_markdown
-from ingest.model import Paragraph
 
 _BLOCK = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.UNICODE)  # a run of non-blank lines
 _URL_BRACKETS = re.compile(r"<(https?://[^>\s]+)>")

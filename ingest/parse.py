@@ -4,20 +4,21 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.languages import SUPPORTED, UNKNOWN, detect_language
+from core.records import DocumentInfo, Paragraph
 from ingest.headings import merge_headings
-from ingest.language import SUPPORTED, UNKNOWN, detect_language
 from ingest.loaders import UnreadableDocument, extract_text
 from ingest.metadata import describe_document
-from ingest.model import DocumentInfo, Paragraph
 from ingest.paragraphs import split_paragraphs
 from ingest.repair import repair_splits
 
 
 def _parser_fingerprint() -> str:
-    """Changes with the ingestion code, so that re-ingesting re-parses documents whose files did not
-    change (cheap: the vectors of chunks whose text stayed the same are reused)."""
+    """Changes with the ingestion code and the ground-floor code it parses with, so that re-ingesting
+    re-parses documents whose files did not change (cheap: the vectors of unchanged chunks are reused)."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    ingest_dir = Path(__file__).parent
+    for source in sorted([*ingest_dir.glob("*.py"), *(ingest_dir.parent / "core").glob("*.py")]):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -11,11 +11,12 @@ import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from benelux_qa.settings import Settings
+from core.records import Chunk, Paragraph, Sentence
+from core.settings import Settings
+from core.text import document_id
 from ingest.chunking import chunk_paragraphs, chunk_sentences
 from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocument
 from ingest.metadata import SIDECAR
-from ingest.model import Chunk, Paragraph, Sentence
 from ingest.pairing import pair_translations
 from ingest.parse import ParsedDocument, content_hash, parse_document
 from vectorstore.keyword_index import current_keyword_index
@@ -65,12 +66,13 @@ def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
     seen: dict[str, Path] = {}
     usable = []
     for file in files:
+        doc_id = document_id(file.name)
         if file.suffix.lower() not in SUPPORTED_SUFFIXES:
             problems[file.name] = f"unsupported file type '{file.suffix}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
-        elif file.name in seen:
-            problems[str(file)] = f"another file is named {file.name} ({seen[file.name]}); document ids must be unique"
+        elif doc_id in seen:
+            problems[str(file)] = f"{seen[doc_id]} has the same document id ({doc_id}); document ids must be unique"
         else:
-            seen[file.name] = file
+            seen[doc_id] = file
             usable.append(file)
     return usable, problems
 
@@ -164,7 +166,7 @@ class Ingestor:
         for changed in to_write:
             self._write(changed, vectors, summary)
         if prune:
-            keep = {f.name for f in files}
+            keep = {document_id(f.name) for f in files}
             for doc_id in sorted(set(indexed) - keep):
                 self.store.delete_document(doc_id)
                 summary.removed.append(doc_id)
@@ -178,10 +180,10 @@ class Ingestor:
         hash_settings = (self.settings.max_chunk_chars, self.store.embeddings.name)
         changed = []
         for file in tqdm(files, desc="parsing", unit="doc", disable=not self.show_progress or len(files) < 2):
-            known = indexed.get(file.name)
+            known = indexed.get(document_id(file.name))
             try:
                 if known and known.content_hash == content_hash(file, *hash_settings):
-                    summary.unchanged.append(file.name)
+                    summary.unchanged.append(known.info.doc_id)
                     continue
                 doc = parse_document(file, *hash_settings)
             except (UnreadableDocument, OSError) as error:

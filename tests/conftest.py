@@ -9,7 +9,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from benelux_qa.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 BILINGUAL = ("000_8155b968e599ee5e.txt", "002_42a1812e0558ab74.txt")

@@ -6,9 +6,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from assistant.answer import Mode
 from assistant.assistant import Assistant, IndexMissing
 from assistant.question import MAX_QUESTION_CHARS, InvalidQuestion
-from benelux_qa.settings import Settings
-from ingest.language import detect_language
-from vectorstore.keyword_index import analyze
+from core.languages import detect_language
+from core.settings import Settings
+from core.text import analyze
 
 PRESS_RELEASE = "003_0cd5a18808cb444d.txt"
 ANSWER_2016 = "000_8155b968e599ee5e.txt"

@@ -25,7 +25,7 @@ def ingest(settings, embeddings, *paths, prune=False):
 
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory, models_dir, embeddings):
-    from benelux_qa.settings import Settings
+    from core.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("corpus-index"), models_dir=models_dir)
     store, summary = ingest(settings, embeddings, CORPUS)
@@ -122,3 +122,18 @@ def test_opening_the_index_with_another_model_is_a_clear_error(settings, embeddi
 def test_missing_path_is_reported(settings, embeddings, tmp_path: Path):
     _, summary = ingest(settings, embeddings, tmp_path / "nowhere")
     assert "no such file" in summary.failed[str(tmp_path / "nowhere")]
+
+
+def test_a_file_gets_one_document_id_from_the_cli_and_from_an_upload(settings, embeddings, tmp_path):
+    from ingest.library import DocumentLibrary
+    from ui.documents import stage_uploads
+
+    docs, staging = tmp_path / "docs", tmp_path / "staging"
+    docs.mkdir(), staging.mkdir()
+    (docs / "Nota 2022.txt").write_text(SMALL_DOC, encoding="utf-8")
+    store, summary = ingest(settings, embeddings, docs)  # what `benelux-qa ingest` does
+    assert summary.added == ["Nota_2022.txt"] and set(store.documents()) == {"Nota_2022.txt"}
+    staged, problems = stage_uploads([str(docs / "Nota 2022.txt")], staging, 10_000, set(store.documents()))
+    assert not staged and "already indexed" in problems[0]  # the upload sees the same id
+    again = DocumentLibrary(settings, store).add([docs / "Nota 2022.txt"])  # the library copies it under its id
+    assert again.unchanged == ["Nota_2022.txt"] and set(store.documents()) == {"Nota_2022.txt"}

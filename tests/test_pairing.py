@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from core.records import Paragraph
 from ingest.chunking import chunk_paragraphs
-from ingest.model import Paragraph
 from ingest.pairing import pair_translations
 from ingest.parse import parse_document
 from ingest.pipeline import _paragraph_vectors

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benelux_qa.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import Ingestor
 from vectorstore.store import ParagraphStore, StoreError
 from tests.conftest import CORPUS

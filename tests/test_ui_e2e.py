@@ -23,7 +23,7 @@ import pytest
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.answer import Answer, Citation, Mode  # noqa: E402
-from benelux_qa.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -141,13 +141,13 @@ def real(tmp_path_factory, models_dir):
     from ui.command import build
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("ui") / "data", models_dir=models_dir)
-    assistant, app = build(settings)  # indexes the bundled corpus: the data dir is empty
+    assistant, library, app = build(settings)  # indexes the bundled corpus: the data dir is empty
     with serving(app, settings) as url:
-        yield SimpleNamespace(url=url, assistant=assistant, settings=settings)
+        yield SimpleNamespace(url=url, assistant=assistant, library=library, settings=settings)
 
 
 def test_first_start_indexes_the_bundled_corpus(real):
-    indexed = {record.info.doc_id for record in real.assistant.library.documents()}
+    indexed = {record.info.doc_id for record in real.library.documents()}
     assert {p.name for p in CORPUS.glob("*.txt")} <= indexed
 
 
@@ -209,14 +209,14 @@ def make_docx(path: Path) -> Path:
 def test_uploaded_docx_becomes_answerable(real, page, tmp_path):
     from gradio_client import Client
 
-    before = {r.info.doc_id for r in real.assistant.library.documents()}
+    before = {r.info.doc_id for r in real.library.documents()}
     docx_file = make_docx(tmp_path / "Meldpunt Zeehaven.docx")
     not_a_pdf = tmp_path / "report.pdf"
     not_a_pdf.write_text("this is not a PDF")
     open_app(page, real.url)
     status = upload_in_browser(page, [docx_file, not_a_pdf])
-    assert "Meldpunt_Zeehaven.docx" in status and "report.pdf: the content is not a PDF" in status
-    after = {r.info.doc_id for r in real.assistant.library.documents()}
+    assert "Meldpunt_Zeehaven.docx" in status and "report.pdf: it is not a PDF" in status
+    after = {r.info.doc_id for r in real.library.documents()}
     assert after == before | {"Meldpunt_Zeehaven.docx"}  # the bad file is refused, nothing is lost
     result = Client(real.url, verbose=False).predict(
         question="Hoeveel meldingen ontving het meldpunt Zeehaven-Noord in 2023?", mode="extractive", api_name="/ask"
@@ -264,7 +264,6 @@ class FakeAssistant:
     """Answers "Antwoord [1]." citing one paragraph; records calls; can fail or wait on request."""
 
     def __init__(self):
-        self.library = FakeLibrary()
         self.calls = []
         self.fail = False
         self.release = threading.Event()
@@ -295,7 +294,7 @@ def fake(tmp_path):
     from ui.app import build_app
 
     assistant = FakeAssistant()
-    with serving(build_app(assistant), Settings(data_dir=tmp_path)) as url:
+    with serving(build_app(assistant, FakeLibrary()), Settings(data_dir=tmp_path)) as url:
         yield SimpleNamespace(url=url, assistant=assistant)
 
 

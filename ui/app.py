@@ -15,12 +15,14 @@ import gradio as gr
 
 from assistant.answer import Mode
 from assistant.question import InvalidQuestion
+from core.languages import SUPPORTED, detect_language
 from ui import render
 from ui.documents import TABLE_HEADERS, removal_choices, stage_uploads, table_rows
 
 log = logging.getLogger("benelux_qa.ui")
 
-LANGUAGES = [("Auto", "auto"), ("NL", "nl"), ("FR", "fr"), ("EN", "en")]
+LANGUAGE_CHOICES = [("Auto", "auto")] + [(code.upper(), code) for code in SUPPORTED]
+LanguageChoice = Literal[("auto", *SUPPORTED)]
 MODES = [("Generative", Mode.GENERATIVE.value), ("Extractive", Mode.EXTRACTIVE.value)]
 EXAMPLES = [
     "Welke Belgische opvangcentra voor slachtoffers zitten in de Interdepartementale Coördinatiecel?",
@@ -110,12 +112,10 @@ def _lang_of(text: str, forced: str | None, fallback: str | None = None) -> str:
     if forced:
         return forced
     try:
-        from ingest.language import detect_language
-
         lang = detect_language(text)
     except Exception:  # only for UI strings: never worth failing over
         lang = "unknown"
-    return lang if lang in render.LANGUAGE_NAMES else (fallback or "en")
+    return lang if lang in SUPPORTED else (fallback or "en")
 
 
 def _status(head: str, items: list[str] = (), kind: str = "ok") -> str:
@@ -125,7 +125,7 @@ def _status(head: str, items: list[str] = (), kind: str = "ok") -> str:
     return f'<div class="{css}">{escape(head)}{f"<ul>{listed}</ul>" if listed else ""}</div>'
 
 
-def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, default_mode: str = "generative") -> gr.Blocks:
+def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 20, default_mode: str = "generative") -> gr.Blocks:
     """The Gradio app over `assistant` (see assistant/assistant.py); launch it with `launch_options()`."""
     max_bytes = int(upload_max_mb * 1024 * 1024)
 
@@ -202,7 +202,7 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
     def ask(
         question: str,
         history: list[dict] | None = None,
-        language: Literal["auto", "nl", "fr", "en"] = "auto",
+        language: LanguageChoice = "auto",
         mode: Literal["generative", "extractive"] = "generative",
     ) -> dict:
         """Answer `question` from the documents. history: earlier turns as [{"role": "user"|"assistant",
@@ -210,8 +210,8 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
         or "extractive". Returns the answer text with [n] markers, its citations and passages as JSON."""
         if not isinstance(question, str) or not question.strip():
             raise gr.Error("question must be a non-empty string")
-        if language not in {"auto", "nl", "fr", "en"}:
-            raise gr.Error('language must be one of "auto", "nl", "fr", "en"')
+        if language not in {"auto", *SUPPORTED}:
+            raise gr.Error(f"language must be one of auto, {', '.join(SUPPORTED)}")
         if mode not in {m.value for m in Mode}:
             raise gr.Error('mode must be "generative" or "extractive"')
         turns = []
@@ -232,7 +232,7 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
 
     def documents_view():
         try:
-            records = list(assistant.library.documents())
+            records = list(library.documents())
         except Exception:
             log.exception("listing documents failed")
             return gr.skip(), gr.skip(), _status("The list of documents could not be read; please reload the page.", kind="error")
@@ -247,20 +247,21 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
             return gr.skip(), gr.skip(), _status("Choose one or more files first.", kind="error"), gr.skip()
         try:
             progress(0.05, desc="Checking the files")
-            indexed = {r.info.doc_id for r in assistant.library.documents()}
+            indexed = {r.info.doc_id for r in library.documents()}
             with tempfile.TemporaryDirectory(prefix="benelux-upload-") as staging:
                 staged, problems = stage_uploads([str(f) for f in files], Path(staging), max_bytes, indexed)
                 summary = None
                 if staged:
                     progress(0.2, desc=f"Indexing {len(staged)} document(s)")
-                    summary = assistant.library.add(staged)
+                    summary = library.add(staged)
             progress(1.0, desc="Done")
         except Exception:
             log.exception("upload failed")
             table, choices, _ = documents_view()
             return table, choices, _status("The upload failed; nothing already indexed was changed. Please try again.", kind="error"), gr.skip()
         added = list(summary.added) + list(summary.updated) if summary else []
-        rejected = problems + ([f"{name}: {reason}" for name, reason in summary.failed.items()] if summary else [])
+        failed = summary.failed.items() if summary else []
+        rejected = problems + [reason if name in reason else f"{name}: {reason}" for name, reason in failed]
         head = f"Added {len(added)} document(s), answerable now: {', '.join(added)}." if added else "No document was added."
         items = [f"{name}: already indexed, unchanged" for name in (summary.unchanged if summary else [])] + rejected
         table, choices, _ = documents_view()
@@ -270,7 +271,7 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
         if not doc_id:
             return gr.skip(), gr.skip(), gr.skip()
         try:
-            assistant.library.remove(doc_id)
+            library.remove(doc_id)
         except Exception:
             log.exception("removing %s failed", doc_id)
             table, choices, _ = documents_view()
@@ -306,7 +307,7 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
                             clear = gr.Button("New conversation", variant="secondary", size="sm", scale=0,
                                               min_width=150, elem_id="bq-new")
                         with gr.Row(equal_height=True):
-                            language = gr.Radio(LANGUAGES, value="auto", label="Answer language", elem_id="bq-language")
+                            language = gr.Radio(LANGUAGE_CHOICES, value="auto", label="Answer language", elem_id="bq-language")
                             mode = gr.Radio(MODES, value=Mode(default_mode).value, label="Answer mode", elem_id="bq-mode")
                     with gr.Column(scale=4, min_width=360):
                         sources = gr.HTML(render.sources_html(None), elem_id="bq-sources-panel")

@@ -5,7 +5,7 @@ import logging
 import os
 import time
 
-from benelux_qa.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger("benelux_qa.ui")
 
@@ -15,9 +15,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, help="port to listen on (settings ui_port, default 7860)")
 
 
-def ensure_corpus(assistant, settings: Settings) -> None:
+def ensure_corpus(library, settings: Settings) -> None:
     """Index the bundled corpus when the index holds no document (first start)."""
-    library = assistant.library
     if library.documents():
         return
     print(f"first start: indexing the bundled corpus ({settings.corpus_dir})...", flush=True)
@@ -55,26 +54,31 @@ def launch(app, settings: Settings, host: str | None = None, port: int | None = 
 
 
 def build(settings: Settings):
-    """The assistant (with the corpus indexed on first start) and the app over it."""
+    """The assistant, the document library (the corpus indexed on first start) and the app over them."""
     from assistant.assistant import Assistant
+    from ingest.library import DocumentLibrary
+    from models.embeddings import ParagraphEmbeddings
     from ui.app import build_app
+    from vectorstore.store import ParagraphStore
 
-    assistant = Assistant(settings)
-    ensure_corpus(assistant, settings)
+    store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
+    assistant, library = Assistant(settings, store=store), DocumentLibrary(settings, store)
+    ensure_corpus(library, settings)
     warm_up(assistant)
     app = build_app(
         assistant,
+        library,
         concurrency=settings.ui_concurrency,
         upload_max_mb=settings.upload_max_mb,
         default_mode="extractive" if settings.llm_backend == "extractive" else "generative",
     )
-    return assistant, app
+    return assistant, library, app
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _, app = build(settings)
+    *_, app = build(settings)
     host, port = args.host, args.port
     print(f"serving on http://{host or settings.ui_host}:{port or settings.ui_port}", flush=True)
     launch(app, settings, host=host, port=port)

@@ -9,8 +9,7 @@ import re
 from html import escape
 
 from assistant.answer import Answer, Citation, Passage
-
-LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+from core.languages import LANGUAGES, own_name
 
 # The few UI strings that follow the asker's language (labels stay English).
 STRINGS = {
@@ -50,7 +49,7 @@ def t(key: str, lang: str | None) -> str:
 
 
 def language_name(lang: str | None) -> str:
-    return LANGUAGE_NAMES.get(lang or "", lang or "?")
+    return own_name(lang) if lang in LANGUAGES else lang or "?"
 
 
 # --- chat messages -----------------------------------------------------------------------------

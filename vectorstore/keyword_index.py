@@ -7,52 +7,22 @@ and every process can tell cheaply whether the one it has is current.
 
 import hashlib
 import json
-import re
 import shutil
-import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 import bm25s
-import Stemmer
-from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN, STOPWORDS_FRENCH
 
+from core.text import analyze, corpus_terms
 from vectorstore.store import ParagraphStore
 
-_STEMMERS = {"nl": "dutch", "fr": "french", "en": "english"}
-_STOPWORDS = {"nl": frozenset(STOPWORDS_DUTCH), "fr": frozenset(STOPWORDS_FRENCH), "en": frozenset(STOPWORDS_EN)}
-_TOKEN = re.compile(r"\w+")
 _IDS_FILE = "chunk_ids.json"
 _TERMS_FILE = "terms.json"
-PREFIX = 5  # names are compared by their first letters: Luxembourg ~ Luxemburg, België ~ Belgique
-
-
-def fold_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=None)
-def _stemmer(lang: str) -> Stemmer.Stemmer | None:
-    return Stemmer.Stemmer(_STEMMERS[lang]) if lang in _STEMMERS else None
-
-
-def analyze(text: str, lang: str) -> list[str]:
-    """Lower-cased words without stopwords, stemmed in `lang`, accents folded ("Opleidingen" → "opleid")."""
-    stopwords = _STOPWORDS.get(lang, frozenset())
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stopwords and (len(w) > 1 or w.isdigit())]
-    stemmer = _stemmer(lang)
-    return [fold_accents(w) for w in (stemmer.stemWords(words) if stemmer else words)]
 
 
 def fingerprint(store: ParagraphStore) -> str:
     """Changes exactly when a document is added, changed or removed."""
     documents = sorted((doc_id, record.content_hash) for doc_id, record in store.documents().items())
     return hashlib.sha1(json.dumps(documents).encode()).hexdigest()[:16]
-
-
-def corpus_terms(text: str) -> set[str]:
-    """Every number of `text` and the folded first letters of its words."""
-    return {w if w.isdigit() else w[:PREFIX] for w in _TOKEN.findall(fold_accents(text.lower()))}
 
 
 class KeywordIndex:
@@ -64,10 +34,10 @@ class KeywordIndex:
     @classmethod
     def build(cls, store: ParagraphStore) -> "KeywordIndex":
         ids, tokens, terms = [], [], set()
-        for chunk_id, text, meta in store.all_chunks():
-            ids.append(chunk_id)
-            tokens.append(analyze(text, meta["lang"]))
-            terms |= corpus_terms(text)
+        for chunk in store.all_chunks():
+            ids.append(chunk.chunk_id)
+            tokens.append(analyze(chunk.text, chunk.lang))
+            terms |= corpus_terms(chunk.text)
         if not ids:
             return cls([], None, set())
         bm25 = bm25s.BM25()

@@ -7,15 +7,14 @@ and opening it with another model is an error rather than silent garbage.
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from benelux_qa.settings import Settings
-from ingest.model import Chunk, DocumentInfo, Sentence
+from core.records import Chunk, DocumentInfo, DocumentRecord, Sentence, StoredChunk, StoredSentence
+from core.settings import Settings
 from models.embeddings import ParagraphEmbeddings
 
 
@@ -25,15 +24,6 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 
 class StoreError(Exception):
     """The index cannot be used as it is (unreachable, corrupt, or built with another model)."""
-
-
-@dataclass
-class DocumentRecord:
-    """A registry entry: what was indexed for one document and with which content hash."""
-
-    info: DocumentInfo
-    content_hash: str
-    stats: dict[str, int]
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
@@ -143,36 +133,42 @@ class ParagraphStore:
         )
         self._register(info, content_hash, stats)
 
-    def sentences_of(self, chunk_ids: list[str]) -> list[tuple[str, str, np.ndarray]]:
-        """(chunk id, sentence, embedding) for every sentence of the given chunks, in text order."""
+    def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]:
+        """Every sentence of the given chunks, in text order."""
         if not chunk_ids:
             return []
         found = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["documents", "metadatas", "embeddings"])
         rows = sorted(zip(found["metadatas"], found["documents"], found["embeddings"]), key=lambda r: (r[0]["chunk_id"], r[0]["index"]))
-        return [(meta["chunk_id"], text, np.asarray(vector)) for meta, text, vector in rows]
+        return [StoredSentence(meta["chunk_id"], text, np.asarray(vector)) for meta, text, vector in rows]
 
     def delete_document(self, doc_id: str) -> None:
         self.registry.delete(ids=[doc_id])
         self.collection.delete(where={"doc_id": doc_id})
         self.sentences.delete(where={"doc_id": doc_id})
 
-    def all_chunks(self) -> Iterable[tuple[str, str, dict]]:
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[StoredChunk, float]]:
+        """The `k` chunks nearest to `vector`, with their cosine similarity, best first."""
+        found = self.langchain.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k)
+        return [(_stored_chunk(doc.id, doc.page_content, doc.metadata), 1.0 - distance) for doc, distance in found]
+
+    def all_chunks(self) -> Iterable[StoredChunk]:
         return self._chunks()
 
-    def chunks_by_ids(self, ids: list[str]) -> dict[str, tuple[str, dict, np.ndarray]]:
-        """id → (text, metadata, embedding) for those of `ids` that exist."""
+    def chunks_by_ids(self, ids: list[str]) -> dict[str, StoredChunk]:
+        """id → chunk (with its embedding) for those of `ids` that exist."""
         if not ids:
             return {}
         found = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
-        return {i: (t, m, np.asarray(e)) for i, t, m, e in zip(found["ids"], found["documents"], found["metadatas"], found["embeddings"])}
+        rows = zip(found["ids"], found["documents"], found["metadatas"], found["embeddings"])
+        return {i: _stored_chunk(i, t, m, np.asarray(e)) for i, t, m, e in rows}
 
-    def chunks_in_pairs(self, pair_ids: list[str]) -> list[tuple[str, str, dict]]:
+    def chunks_in_pairs(self, pair_ids: list[str]) -> list[StoredChunk]:
         """Every chunk (both languages) of the given translation pairs."""
         return list(self._chunks(where={"pair_id": {"$in": pair_ids}})) if pair_ids else []
 
-    def _chunks(self, **query) -> Iterable[tuple[str, str, dict]]:
+    def _chunks(self, **query) -> Iterable[StoredChunk]:
         found = self.collection.get(include=["documents", "metadatas"], **query)
-        return zip(found["ids"], found["documents"], found["metadatas"])
+        return (_stored_chunk(*row) for row in zip(found["ids"], found["documents"], found["metadatas"]))
 
     def count(self) -> int:
         return self.collection.count()
@@ -197,3 +193,11 @@ def _record(doc_id: str, meta: dict) -> DocumentRecord:
         languages=[lang for lang in meta["languages"].split(",") if lang],
     )
     return DocumentRecord(info=info, content_hash=meta["content_hash"], stats=json.loads(meta["stats"]))
+
+
+def _stored_chunk(chunk_id: str, text: str, meta: dict, embedding: np.ndarray | None = None) -> StoredChunk:
+    return StoredChunk(
+        chunk_id=chunk_id, text=text, doc_id=meta["doc_id"], title=meta["title"], date=meta["date"] or None,
+        kind=meta["kind"], lang=meta["lang"], paragraph=meta["paragraph"], part=meta["part"],
+        pair_id=meta["pair_id"] or None, embedding=embedding,
+    )

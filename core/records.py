@@ -1,6 +1,8 @@
-"""The data that flows out of ingestion: paragraphs, chunks and document metadata."""
+"""The data model every floor shares: paragraphs, chunks, sentences and documents, as parsed and as stored."""
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 Span = tuple[int, int]
 
@@ -59,3 +61,38 @@ class Sentence:
     chunk_id: str
     index: int
     text: str
+
+
+@dataclass
+class DocumentRecord:
+    """A registry entry: what was indexed for one document and with which content hash."""
+
+    info: DocumentInfo
+    content_hash: str
+    stats: dict[str, int]
+
+
+@dataclass
+class StoredChunk:
+    """A chunk as the store gives it back, with its document's title, date and kind."""
+
+    chunk_id: str
+    text: str
+    doc_id: str
+    title: str
+    date: str | None
+    kind: str
+    lang: str
+    paragraph: int
+    part: int
+    pair_id: str | None
+    embedding: np.ndarray | None = None
+
+
+@dataclass
+class StoredSentence:
+    """A sentence of a stored chunk with its embedding, in text order within the chunk."""
+
+    chunk_id: str
+    text: str
+    embedding: np.ndarray

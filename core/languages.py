@@ -1,0 +1,87 @@
+"""The one place where a language is defined: codes, names, stemming, stopwords and detection (lingua, offline)."""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lingua import Language as LinguaLanguage
+from lingua import LanguageDetectorBuilder
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1
+    names: dict[str, str]  # this language's name in each supported language, by code
+    conjunction: str  # "and" in this language, to list language names
+    stemmer: str  # PyStemmer / Snowball algorithm
+    stopwords: str  # the list's name in bm25s.stopwords
+    lingua: LinguaLanguage
+
+
+LANGUAGES = {
+    "nl": Language("nl", {"nl": "Nederlands", "fr": "néerlandais", "en": "Dutch"}, "en", "dutch", "STOPWORDS_DUTCH", LinguaLanguage.DUTCH),
+    "fr": Language("fr", {"nl": "Frans", "fr": "français", "en": "French"}, "et", "french", "STOPWORDS_FRENCH", LinguaLanguage.FRENCH),
+    "en": Language("en", {"nl": "Engels", "fr": "anglais", "en": "English"}, "and", "english", "STOPWORDS_EN", LinguaLanguage.ENGLISH),
+}
+SUPPORTED = tuple(LANGUAGES)  # ("nl", "fr", "en"): documents, questions and answers
+UNKNOWN = "unknown"
+# Besides ours, the likely other languages of Benelux and EU documents, so that German or Spanish text
+# is marked as such instead of being forced into nl/fr/en.
+_OTHERS = (
+    LinguaLanguage.GERMAN, LinguaLanguage.SPANISH, LinguaLanguage.ITALIAN, LinguaLanguage.PORTUGUESE,
+    LinguaLanguage.POLISH, LinguaLanguage.ROMANIAN,
+)
+_MIN_LETTERS = 12  # below this, a guess is noise (e.g. "Benelux", "865/3")
+_MIN_CONFIDENCE = 0.5
+_MIN_WORDS_FOR_OTHER = 8  # a few words of names and e-mail addresses "look German" more often than they are
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_NOT_LANGUAGE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\d+")
+
+
+def own_name(code: str) -> str:
+    """A language's name in itself ("Nederlands", "français"), capitalised, for language pickers."""
+    return LANGUAGES[code].names[code].capitalize()
+
+
+def language_name(code: str, in_lang: str) -> str:
+    """The name of language `code` in language `in_lang` (English when `in_lang` is not supported)."""
+    names = LANGUAGES[code].names
+    return names.get(in_lang, names["en"])
+
+
+def list_names(codes: list[str], in_lang: str) -> str:
+    """Names of `codes` in `in_lang`, joined by its "and": "Dutch and French"."""
+    conjunction = LANGUAGES[in_lang if in_lang in LANGUAGES else "en"].conjunction
+    return f" {conjunction} ".join(language_name(code, in_lang) for code in codes if code in LANGUAGES)
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    languages = [lang.lingua for lang in LANGUAGES.values()] + list(_OTHERS)
+    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of `text`'s language, or "unknown" when the text is too short or ambiguous."""
+    text = _NOT_LANGUAGE.sub(" ", text)
+    if sum(ch.isalpha() for ch in text) < _MIN_LETTERS:
+        return UNKNOWN
+    best = _detector().compute_language_confidence_values(text)[0]
+    lang = best.language.iso_code_639_1.name.lower()
+    if best.value < _MIN_CONFIDENCE or lang not in SUPPORTED and len(_WORD.findall(text)) < _MIN_WORDS_FOR_OTHER:
+        return UNKNOWN
+    return lang
+
+
+@lru_cache(maxsize=1)
+def _question_detector():
+    return LanguageDetectorBuilder.from_languages(*(lang.lingua for lang in LANGUAGES.values())).build()
+
+
+def detect_question_language(text: str) -> str | None:
+    """nl, fr or en for a question, however short; None when it has no letters."""
+    text = _NOT_LANGUAGE.sub(" ", text)
+    if not any(ch.isalpha() for ch in text):
+        return None
+    language = _question_detector().detect_language_of(text)
+    return language.iso_code_639_1.name.lower() if language else None
