@@ -4,6 +4,7 @@ Supported: .txt, .md, .html/.htm, .pdf, .docx. Anything that cannot be read rais
 `UnreadableDocument`, whose message names the file and says why in plain words.
 """
 
+import codecs
 import io
 import re
 import unicodedata
@@ -12,11 +13,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import charset_normalizer
 import docx
 from bs4 import BeautifulSoup
 from docx.document import Document
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 from pypdf import PdfReader
 from pypdf.errors import DependencyError
 
@@ -56,8 +60,9 @@ def extract_text(path: Path) -> str:
 # --- shared text helpers -------------------------------------------------------------------
 
 _BLANK_LINES = re.compile(r"\n{3,}")
-_PARAGRAPH_SEPARATOR = re.compile(r"(\n[ \t]*\n)")  # captured, so re.split keeps the separators
+_PARAGRAPH_SEPARATOR = re.compile(r"\n[ \t]*\n")
 _ALLOWED_CONTROLS = set("\t\n\r\f")
+_TEXT_ENCODINGS = ["utf_8", "utf_16", "cp1252"]
 
 
 def _normalise(text: str) -> str:
@@ -69,51 +74,91 @@ def _normalise(text: str) -> str:
 
 
 def _decode(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252 if that yields clean text; binary content is refused."""
-    if b"\x00" in data:
+    """Text in UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252 (which covers Latin-1), as
+    charset-normalizer judges it; content with NUL bytes (no BOM) or control characters is refused as binary."""
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnreadableDocument(path, "it contains binary content, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = None
-    if text is None or any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text):
-        raise UnreadableDocument(path, "it is not valid UTF-8 text")
+    # Restricted to the encodings Benelux documents come in: unrestricted, short Western texts get exotic guesses.
+    match = charset_normalizer.from_bytes(data, cp_isolation=_TEXT_ENCODINGS).best()
+    text = "" if match is None else str(match)
+    if not text or any(unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS for c in text):
+        raise UnreadableDocument(
+            path, "it is binary content or text in an unsupported encoding (not UTF-8, UTF-16 or Windows-1252)"
+        )
     return text
 
 
 # --- plain text and Markdown -----------------------------------------------------------------
 
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
-_MD_RULE = re.compile(r"^ {0,3}(?:=+|-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)  # setext underlines and horizontal rules
-_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
-# Emphasis may span lines within a paragraph; * also works inside words (134*quinquies*), _ does not (snake_case).
-_MD_EMPHASIS = re.compile(
-    r"(?<!\*)(\*\*?)(?=\S)(.+?)(?<=[^ \t])\1(?!\*)|(?<![\w_])(__?)(?=\S)(.+?)(?<=[^ \t])\3(?![\w_])", re.S
-)
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")  # raw HTML stays literal text
 
 
 def strip_markdown(text: str) -> str:
-    """Remove Markdown emphasis, heading hashes (headings become paragraphs), rules and link syntax."""
-    text = _MD_HEADING.sub(r"\n\n\1\n\n", text)
-    text = _MD_RULE.sub("", text)
-    text = _MD_IMAGE.sub(r"\1", text)
-    text = _MD_LINK.sub(lambda m: m[1] if m[1] == m[2] else f"{m[1]} ({m[2]})", text)
-    parts = _PARAGRAPH_SEPARATOR.split(text)  # paragraphs at even indexes, separators kept as they are
-    text = "".join(part if i % 2 else _strip_emphasis(part) for i, part in enumerate(parts))
-    return _BLANK_LINES.sub("\n\n", text).strip("\n")
+    """Markdown as plain text: headings become paragraphs, emphasis and rules go, links read "text (url)",
+    images their alt text; list items and table rows (cells joined by " | ") keep a line each."""
+    return _blocks(SyntaxTreeNode(_MARKDOWN.parse(text)).children, "\n\n")
 
 
-def _strip_emphasis(paragraph: str) -> str:
-    """Unwrap emphasis markers within one paragraph, repeating for nested ones (**a *b* c**)."""
-    previous = None
-    while previous != paragraph:
-        previous, paragraph = paragraph, _MD_EMPHASIS.sub(lambda m: m[2] or m[4], paragraph)
-    return paragraph
+def _blocks(nodes: list[SyntaxTreeNode], gap: str) -> str:
+    """Rendered blocks joined by `gap`; a block right below the previous one in the source (no blank line, as a
+    list below its introduction) stays in the same paragraph, unless one of the two is a heading."""
+    out, previous = "", None
+    for node in nodes:
+        text = _block(node)
+        if not text:
+            continue
+        if previous is not None:
+            touching = _end_line(previous) == node.map[0] and "heading" not in (previous.type, node.type)
+            out += "\n" if touching else gap
+        out += text
+        previous = node
+    return out
+
+
+def _end_line(node: SyntaxTreeNode) -> int:
+    """The line after a block's last text; a list's own map also covers the blank lines after it."""
+    while node.children and node.children[-1].map:
+        node = node.children[-1]
+    return node.map[1]
+
+
+def _block(node: SyntaxTreeNode) -> str:
+    match node.type:
+        case "paragraph" | "heading":
+            return _inline(node)
+        case "bullet_list" | "ordered_list":
+            return "\n".join(_list_item(item) for item in node.children)
+        case "table":
+            rows = (row for section in node.children for row in section.children)
+            return "\n".join(" | ".join(_inline(cell) for cell in row.children) for row in rows)
+        case "blockquote":
+            return _blocks(node.children, "\n\n")
+        case "code_block" | "fence":
+            return node.content.rstrip("\n")
+        case _:  # hr
+            return ""
+
+
+def _list_item(item: SyntaxTreeNode) -> str:
+    """One item on one line, with the source's marker ("-", "3."); its further lines and sub-lists indented."""
+    text = f"{item.info}{item.markup} " + _blocks(item.children, "\n")
+    return text.rstrip().replace("\n", "\n  ")
+
+
+def _inline(node: SyntaxTreeNode) -> str:
+    """Text of inline content: markup dropped, links as "text (url)", images as their alt text."""
+    parts = []
+    for child in node.children:
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "link":
+            label, url = _inline(child), _MARKDOWN.normalizeLinkText(child.attrs["href"])
+            parts.append(label if label == url or child.markup == "autolink" else f"{label} ({url})")
+        elif child.children:  # inline content, emphasis, images (alt text)
+            parts.append(_inline(child))
+        else:  # text, code
+            parts.append(child.content)
+    return "".join(parts)
 
 
 def _txt_text(path: Path, data: bytes) -> str:

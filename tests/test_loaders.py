@@ -1,6 +1,7 @@
 """Tests for ingest.loaders: each format yields paragraphs separated by one blank line; bad files are refused."""
 
 import io
+import random
 import zipfile
 from pathlib import Path
 
@@ -82,6 +83,23 @@ def test_txt_cp1252_fallback(tmp_path):
     assert paragraphs(text) == [FR_1, "Réponse – été"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_txt_utf16_with_bom(tmp_path, encoding):
+    raw = f"\ufeff{NL_1}\r\n\r\nCoördinatie – élevé: € 5".encode(encoding)
+    assert paragraphs(extract_text(write(tmp_path, "unicode.txt", raw))) == [NL_1, "Coördinatie – élevé: € 5"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "source"),
+    [
+        ("cp1252", "Coördinatie van de werkgroep: het niveau is élevé en de bijdrage € 5 per persoon."),
+        ("latin-1", "Réponse du Comité: un niveau très élevé, « Größe » et naïveté."),
+    ],
+)
+def test_txt_single_byte_western_encodings(tmp_path, encoding, source):
+    assert extract_text(write(tmp_path, "oud.txt", source.encode(encoding))) == source
+
+
 def test_markdown_file(tmp_path):
     source = (
         "# Mensenhandel in de Benelux\n"
@@ -111,6 +129,49 @@ def test_strip_markdown_on_corpus_style_text():
 def test_strip_markdown_leaves_lists_and_identifiers_alone():
     source = "- eerste punt\n* tweede punt\n\n3 * 4 * 5 en snake_case_name"
     assert strip_markdown(source) == source
+
+
+def test_strip_markdown_pipe_table():
+    source = (
+        "Aantal slachtoffers:\n\n"
+        "| Land | **2015** | 2016 |\n|:---|---:|---:|\n| België | 12 | 15 |\n| Nederland | 30 | |\n"
+    )
+    assert strip_markdown(source) == "Aantal slachtoffers:\n\nLand | 2015 | 2016\nBelgië | 12 | 15\nNederland | 30 | "
+
+
+def test_strip_markdown_links_and_images():
+    source = (
+        "Zie [de brochure][brochure], [het verslag][] en <https://www.benelux.int>.\n"
+        "![Kaart van de *Benelux*](kaart.png)\n\n"
+        "[brochure]: https://www.benelux.int/nl/brochure\n"
+        '[het verslag]: <https://www.benelux.int/verslag> "Verslag"\n'
+    )
+    assert strip_markdown(source) == (
+        "Zie de brochure (https://www.benelux.int/nl/brochure), het verslag (https://www.benelux.int/verslag)"
+        " en https://www.benelux.int.\nKaart van de Benelux"
+    )
+
+
+def test_strip_markdown_nested_emphasis():
+    source = "***Dringend***: de __werkgroep *Mensenhandel*__ en *de **Benelux** Unie*"
+    assert strip_markdown(source) == "Dringend: de werkgroep Mensenhandel en de Benelux Unie"
+
+
+def test_strip_markdown_headings_with_trailing_hashes():
+    source = "# Mensenhandel #\nInleiding\n### Réponse ###\n## Taal C# ##\nTitel\n====="
+    assert paragraphs(strip_markdown(source)) == ["Mensenhandel", "Inleiding", "Réponse", "Taal C#", "Titel"]
+
+
+def test_strip_markdown_keeps_lists_code_and_paragraphs():
+    source = (
+        "Drie stappen:\n1. melden\n2. *opvangen*\n   - met een voogd\n3. vervolgen\n\n---\n\n"
+        "```\nartikel 433quinquies\n```\n\n> Een citaat\n> over twee regels."
+    )
+    assert paragraphs(strip_markdown(source)) == [
+        "Drie stappen:\n1. melden\n2. opvangen\n  - met een voogd\n3. vervolgen",
+        "artikel 433quinquies",
+        "Een citaat\nover twee regels.",
+    ]
 
 
 def test_html(tmp_path):
@@ -253,12 +314,39 @@ def test_empty_files(tmp_path):
     _refused(write(tmp_path, "alleen-script.html", "<script>alert(1)</script><p> </p>"), "no text")
 
 
-def test_binary_garbage_as_txt(tmp_path):
-    _refused(write(tmp_path, "rommel.txt", bytes(range(256)) * 4), "binary content")
+def _zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("inhoud.txt", NL_1)
+    return buffer.getvalue()
 
 
-def test_control_characters_are_not_cp1252_text(tmp_path):
-    _refused(write(tmp_path, "rommel.md", b"\x02\x03\xff\xfe\x1b[0m"), "not valid UTF-8 text")
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 4,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(200)),
+        _zip_bytes(),
+        b"\x7fELF\x02\x01\x01\x00" + bytes(100),
+        random.Random(865).randbytes(4096),
+    ],
+    ids=["all-bytes", "png", "zip", "elf", "random"],
+)
+def test_binary_content_as_txt(tmp_path, data):
+    _refused(write(tmp_path, "rommel.txt", data), "binary content")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(b for b in random.Random(3).randbytes(4096) if b),  # random, but without the NUL bytes
+        b"\xff\xfe" + random.Random(5).randbytes(1000),  # a UTF-16 BOM followed by garbage
+        b"\x02\x03\xff\xfe\x1b[0m",  # control characters
+    ],
+    ids=["random-without-nul", "utf16-bom-garbage", "controls"],
+)
+def test_binary_content_without_nul_bytes(tmp_path, data):
+    _refused(write(tmp_path, "rommel.md", data), "binary content or text in an unsupported encoding")
 
 
 def test_docx_that_is_not_a_zip(tmp_path):
