@@ -11,8 +11,8 @@ import numpy as np
 from assistant.answer import Passage
 from core.records import StoredChunk
 from core.settings import Settings
-from vectorstore.keyword_index import KeywordIndex, current_keyword_index, fingerprint
-from vectorstore.store import ParagraphStore
+from vectorstore.keyword_index import KeywordIndex, current_keyword_index
+from vectorstore.store import ParagraphStore, StoreError
 
 # Fusion: cosine similarity + KEYWORD_WEIGHT × BM25 / best BM25 of the query. e5's cosines sit in a
 # narrow band, so a small weight makes exact terms (names, numbers) decide between close candidates.
@@ -43,25 +43,41 @@ class HybridRetriever:
     def __init__(self, store: ParagraphStore, settings: Settings):
         self.store = store
         self.settings = settings
-        self._keyword_stamp: str | None = None
+        self._version: str | None = None
         self._keyword: KeywordIndex | None = None
+        self._documents: set[str] = set()
 
-    def keyword_index(self) -> KeywordIndex:
-        """The BM25 index of the current documents (reloaded when another ingest changed them)."""
-        if self._keyword is None or fingerprint(self.store) != self._keyword_stamp:
-            self._keyword_stamp, self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir)
-        return self._keyword
+    def refresh(self) -> None:
+        """Catch up with the store when any process changed it (one call when nothing did): reopen it
+        if another process wrote, reload the list of documents and the BM25 index."""
+        version = self.store.version()
+        if version == self._version and self._keyword is not None:
+            return
+        if self._version is not None and version != self.store.written_version:
+            self.store.reopen()
+        self._documents = set(self.store.documents())
+        self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir, version)
+        self._version = version
 
     @property
     def corpus_terms(self) -> set[str]:
-        """The numbers and word beginnings found anywhere in the documents, as of the last retrieval."""
-        return (self._keyword or self.keyword_index()).terms
+        """The numbers and word beginnings found anywhere in the documents, as of the last refresh."""
+        if self._keyword is None:
+            self.refresh()
+        return self._keyword.terms
 
     def retrieve(self, query: str, lang: str, k: int, vector: np.ndarray | None = None) -> list[Passage]:
         """The `k` best passages for `query` (asked in `lang`), best first; `vector` is the query's embedding."""
         if vector is None:
             vector = np.asarray(self.store.embeddings.embed_query(query))
-        hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
+        self.refresh()
+        try:
+            hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
+        except StoreError:  # another process may have written since the refresh: once more, on the index reopened
+            self.store.reopen()
+            self._version = None
+            self.refresh()
+            hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
         chosen, seen = [], set()
         for hit in hits:
             key = hit.chunk.pair_id or hit.chunk.chunk_id
@@ -73,12 +89,15 @@ class HybridRetriever:
         return self._with_translations(chosen, lang)
 
     def _fused(self, query: str, vector: np.ndarray, lang: str, fetch: int) -> list[_Hit]:
-        """Candidates from both searches, scored by cosine similarity plus a small BM25 bonus."""
-        hits = {chunk.chunk_id: _Hit(chunk, dense=similarity) for chunk, similarity in self.store.search(vector, fetch)}
-        keyword = self.keyword_index().search(query, lang, fetch)
+        """Candidates from both searches (of indexed documents only: not one an ingest is writing or left
+        half-written), scored by cosine similarity plus a small BM25 bonus."""
+        dense = self.store.search(vector, fetch)
+        hits = {chunk.chunk_id: _Hit(chunk, dense=similarity) for chunk, similarity in dense if chunk.doc_id in self._documents}
+        keyword = self._keyword.search(query, lang, fetch)
         missing = [chunk_id for chunk_id, _ in keyword if chunk_id not in hits]
         for chunk_id, chunk in self.store.chunks_by_ids(missing).items():
-            hits[chunk_id] = _Hit(chunk, dense=float(vector @ chunk.embedding))
+            if chunk.doc_id in self._documents:
+                hits[chunk_id] = _Hit(chunk, dense=float(vector @ chunk.embedding))
         top_keyword = keyword[0][1] if keyword else 1.0
         for chunk_id, score in keyword:
             if chunk_id in hits:

@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -28,12 +29,18 @@ def cmd_provision(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import Ingestor, exclusive_ingest
     from models.embeddings import ParagraphEmbeddings
-    from vectorstore.store import ParagraphStore
+    from vectorstore.store import ParagraphStore, wipe_index
 
     settings = _settings(args)
+    paths = args.paths or [settings.corpus_dir]
     with exclusive_ingest(settings):
+        if args.rebuild:
+            wipe_index(settings)
+            shutil.rmtree(settings.keyword_index_dir, ignore_errors=True)
+            if not args.paths and settings.uploads_dir.is_dir():
+                paths.append(settings.uploads_dir)
         store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
-        summary = Ingestor(settings, store, show_progress=not args.quiet).ingest(args.paths or [settings.corpus_dir], args.prune)
+        summary = Ingestor(settings, store, show_progress=not args.quiet).ingest(paths, args.prune)
     print("\n".join(summary.lines()))
     return 1 if summary.failed and not (summary.added or summary.updated or summary.unchanged) else 0
 
@@ -100,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (TXT, MD, HTML, PDF, DOCX)")
     ingest.add_argument("--prune", action="store_true", help="remove indexed documents that are not among PATHS")
     ingest.add_argument("--quiet", action="store_true", help="no progress bars")
+    ingest.add_argument(
+        "--rebuild", action="store_true",
+        help="delete the index and build it again from PATHS (default: the bundled corpus and the uploaded documents)",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question, with citations")

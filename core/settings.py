@@ -65,3 +65,8 @@ class Settings(BaseSettings):
     def keyword_index_dir(self) -> Path:
         return self.data_dir / "keyword-index"
 
+    @property
+    def uploads_dir(self) -> Path:
+        """Where documents added through the UI are kept (so that the index can be rebuilt from them)."""
+        return self.data_dir / "documents"
+

@@ -18,7 +18,7 @@ class DocumentLibrary:
 
     @property
     def uploads_dir(self) -> Path:
-        return self.settings.data_dir / "documents"
+        return self.settings.uploads_dir
 
     def documents(self) -> list[DocumentRecord]:
         return sorted(self.store.documents().values(), key=lambda r: r.info.doc_id)
@@ -46,4 +46,4 @@ class DocumentLibrary:
         with exclusive_ingest(self.settings):
             self.store.delete_document(doc_id)
             (self.uploads_dir / document_id(doc_id)).unlink(missing_ok=True)
-            current_keyword_index(self.store, self.settings.keyword_index_dir)
+            current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version())

@@ -30,6 +30,7 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file → reason
+    interrupted: list[str] = field(default_factory=list)  # left half-written by an interrupted ingest; removed
     pairs: dict[str, int] = field(default_factory=dict)  # per document written in this run
     paragraphs_by_lang: Counter = field(default_factory=Counter)  # whole index
     total_pairs: int = 0
@@ -49,6 +50,7 @@ class IngestSummary:
         ]
         lines += [f"  pairs in {doc}: {n}" for doc, n in self.pairs.items()]
         lines += [f"  skipped {name}: {reason}" for name, reason in self.failed.items()]
+        lines += [f"  removed what an interrupted ingest left of {doc}" for doc in self.interrupted]
         lines.append(f"seconds: {self.seconds:.1f}")
         return lines
 
@@ -157,6 +159,7 @@ class Ingestor:
         """
         started = time.perf_counter()
         summary = IngestSummary()
+        summary.interrupted = self.store.remove_interrupted()
         files, summary.failed = discover(paths)
         indexed = self.store.documents()
         to_write = self._changed_documents(files, indexed, summary)
@@ -170,7 +173,7 @@ class Ingestor:
             for doc_id in sorted(set(indexed) - keep):
                 self.store.delete_document(doc_id)
                 summary.removed.append(doc_id)
-        current_keyword_index(self.store, self.settings.keyword_index_dir)
+        current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version())
         self._totals(summary)
         summary.seconds = time.perf_counter() - started
         return summary

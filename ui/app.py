@@ -18,6 +18,7 @@ from assistant.question import InvalidQuestion
 from core.languages import SUPPORTED, detect_language
 from ui import render
 from ui.documents import TABLE_HEADERS, removal_choices, stage_uploads, table_rows
+from vectorstore.store import StoreError
 
 log = logging.getLogger("benelux_qa.ui")
 
@@ -176,6 +177,9 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             lang = _lang_of(question, forced, state.get("lang"))
             if isinstance(error, InvalidQuestion):  # its message is meant for the user
                 shown = f'<div class="bq-notice">{escape(str(error))}</div>'
+            elif isinstance(error, StoreError):  # a damaged index: say where, and how to rebuild it
+                log.error("answering failed: %s", error)
+                shown = f'<div class="bq-notice bq-error">{escape(str(error))}</div>'
             else:
                 log.exception("answering failed: %r", question)
                 shown = render.error_message(lang)
@@ -221,7 +225,7 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             turns.append({"role": turn["role"], "content": turn["content"]})
         try:
             answer = assistant.ask(question.strip(), history=turns or None, lang=None if language == "auto" else language, mode=Mode(mode))
-        except InvalidQuestion as error:
+        except (InvalidQuestion, StoreError) as error:
             raise gr.Error(str(error)) from None
         except Exception:
             log.exception("API ask failed: %r", question)

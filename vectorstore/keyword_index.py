@@ -1,12 +1,12 @@
 """BM25 keyword search with Dutch, French and English stemming and accent folding.
 
 Built from the chunks in the store after each ingest and saved beside the index, in a folder named
-after the set of indexed documents (their ids and content hashes): an index is never half-written,
-and every process can tell cheaply whether the one it has is current.
+after the store's version: an index is never half-written, and every process tells with one call
+whether the one it has is current. A damaged one is built again.
 """
 
-import hashlib
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -19,10 +19,7 @@ _IDS_FILE = "chunk_ids.json"
 _TERMS_FILE = "terms.json"
 
 
-def fingerprint(store: ParagraphStore) -> str:
-    """Changes exactly when a document is added, changed or removed."""
-    documents = sorted((doc_id, record.content_hash) for doc_id, record in store.documents().items())
-    return hashlib.sha1(json.dumps(documents).encode()).hexdigest()[:16]
+log = logging.getLogger(__name__)
 
 
 class KeywordIndex:
@@ -71,12 +68,16 @@ class KeywordIndex:
         return cls(ids, bm25s.BM25.load(folder, show_progress=False) if ids else None, terms)
 
 
-def current_keyword_index(store: ParagraphStore, root: Path) -> tuple[str, KeywordIndex]:
-    """The keyword index matching the store's documents, built and saved first if needed; older ones are removed."""
-    stamp = fingerprint(store)
-    folder = root / f"bm25-v2-{stamp}"
+def current_keyword_index(store: ParagraphStore, root: Path, version: str) -> KeywordIndex:
+    """The keyword index of the store at `version`, built and saved first if needed (or if the saved one
+    is damaged); older ones are removed."""
+    folder = root / f"bm25-v3-{version or 'initial'}"
     if folder.is_dir():
-        return stamp, KeywordIndex.load(folder)
+        try:
+            return KeywordIndex.load(folder)
+        except Exception as error:  # truncated or edited files: JSON, numpy and bm25s errors alike
+            log.warning("the keyword index in %s is damaged (%s); building it again", folder, error)
+            shutil.rmtree(folder, ignore_errors=True)
     index = KeywordIndex.build(store)
     root.mkdir(parents=True, exist_ok=True)
     try:
@@ -87,4 +88,4 @@ def current_keyword_index(store: ParagraphStore, root: Path) -> tuple[str, Keywo
     for old in root.glob("bm25-*"):
         if old.name != folder.name and not old.name.endswith(".partial"):
             shutil.rmtree(old, ignore_errors=True)
-    return stamp, index
+    return index

@@ -3,9 +3,18 @@
 Embedded on disk (PersistentClient in the data dir) by default; a Chroma server when
 `BENELUX_QA_CHROMA_HOST` is set. The chunk collection records which embedding model filled it,
 and opening it with another model is an error rather than silent garbage.
+
+A document is marked as being written in the registry before its chunks are, and registered when
+they all are: only registered documents are listed and searched, and an ingest first removes what
+an interrupted one left. Every change bumps the store's version, so a reader tells in one call
+whether its caches (the BM25 index, the list of documents) are current.
 """
 
+import functools
 import json
+import shutil
+import threading
+import uuid
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -22,8 +31,40 @@ _BATCH = 256
 _COSINE = {"hnsw": {"space": "cosine"}}
 
 
+_WRITING = "writing"  # registry state of a document whose chunks are being written
+_VERSION = "version"  # registry collection metadata: changes with every write
+
+
 class StoreError(Exception):
     """The index cannot be used as it is (unreachable, corrupt, or built with another model)."""
+
+
+def _location(settings: Settings) -> str:
+    return f"the Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.index_dir)
+
+
+def damaged(settings: Settings, error: Exception) -> StoreError:
+    """The error for an index that opened but cannot be read or written, with the way out."""
+    return StoreError(
+        f"the index at {_location(settings)} is damaged or unreadable ({type(error).__name__}: {error}). "
+        f"Rebuild it with `benelux-qa ingest --rebuild` (data dir {settings.data_dir})"
+    )
+
+
+def _guarded(method):
+    """Turns any failure of Chroma inside a store method into a `StoreError` that says how to rebuild."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            with self._lock:
+                return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as error:  # sqlite, Rust core and HTTP errors come in many types
+            raise damaged(self.settings, error) from error
+
+    return call
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
@@ -34,8 +75,23 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
     except Exception as error:  # chromadb raises many types for an unreachable server or a damaged store
-        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.index_dir
-        raise StoreError(f"cannot open the index at {where}: {error}") from error
+        raise StoreError(
+            f"cannot open the index at {_location(settings)}: {error}. "
+            f"If the data dir is damaged, rebuild it with `benelux-qa ingest --rebuild`"
+        ) from error
+
+
+def wipe_index(settings: Settings) -> None:
+    """Remove the index (the local folder, or the collections on the server) so it can be rebuilt."""
+    if not settings.chroma_host:
+        shutil.rmtree(settings.index_dir, ignore_errors=True)
+        return
+    client = make_client(settings)
+    for name in (settings.collection, f"{settings.collection}_sentences", f"{settings.collection}_documents"):
+        try:
+            client.delete_collection(name)
+        except Exception:  # not there: nothing to remove
+            pass
 
 
 def _chunk_metadata(chunk: Chunk, info: DocumentInfo, content_hash: str) -> dict:
@@ -56,34 +112,39 @@ def _chunk_metadata(chunk: Chunk, info: DocumentInfo, content_hash: str) -> dict
 
 class ParagraphStore:
     def __init__(self, settings: Settings, embeddings: ParagraphEmbeddings):
+        self.settings = settings
         self.embeddings = embeddings
-        self.client = make_client(settings)
-        identity = {"embedding_model": embeddings.name}
-        try:
-            self.collection = self.client.get_or_create_collection(
-                settings.collection, embedding_function=None, metadata=identity, configuration=_COSINE
-            )
-            self.sentences = self.client.get_or_create_collection(
-                f"{settings.collection}_sentences", embedding_function=None, configuration=_COSINE
-            )
-            self.registry = self.client.get_or_create_collection(f"{settings.collection}_documents", embedding_function=None)
-        except Exception as error:
-            raise StoreError(f"cannot open the index collections: {error}") from error
+        self.written_version: str | None = None  # the version this process's last write set
+        self._lock = threading.RLock()  # one call at a time: a reopen must not pull the client from under a write
+        self._open()
         recorded = (self.collection.metadata or {}).get("embedding_model")
         if recorded != embeddings.name:
             raise StoreError(
                 f"the index was built with the embedding model '{recorded}', not '{embeddings.name}': "
                 "re-ingest into an empty data dir (or delete the index) to switch models"
             )
-        self._collection_name = settings.collection
+
+    def _open(self) -> None:
+        self.client = make_client(self.settings)
+        name = self.settings.collection
+        try:
+            self.collection = self.client.get_or_create_collection(
+                name, embedding_function=None, metadata={"embedding_model": self.embeddings.name}, configuration=_COSINE
+            )
+            self.sentences = self.client.get_or_create_collection(f"{name}_sentences", embedding_function=None, configuration=_COSINE)
+            self.registry = self.client.get_or_create_collection(f"{name}_documents", embedding_function=None)
+        except Exception as error:
+            raise damaged(self.settings, error) from error
+        self.__dict__.pop("langchain", None)  # made again on first use, over the new client
 
     @cached_property
     def langchain(self):
         """The chunk collection as a LangChain vector store (imported on first use: ingest does not need it)."""
         from langchain_chroma import Chroma
 
-        return Chroma(client=self.client, collection_name=self._collection_name, embedding_function=self.embeddings)
+        return Chroma(client=self.client, collection_name=self.settings.collection, embedding_function=self.embeddings)
 
+    @_guarded
     def check_dimension(self) -> None:
         """Compares the stored vectors' dimension with the model's (loads the model)."""
         sample = self.collection.get(limit=1, include=["embeddings"])
@@ -95,19 +156,51 @@ class ParagraphStore:
 
     # Registry -------------------------------------------------------------------------------
 
-    def documents(self) -> dict[str, DocumentRecord]:
-        entries = self.registry.get(include=["metadatas"])
-        return {doc_id: _record(doc_id, meta) for doc_id, meta in zip(entries["ids"], entries["metadatas"])}
+    @_guarded
+    def version(self) -> str:
+        """Changes with every write or removal, in any process: one cheap call tells whether caches are current.
+        (Read afresh: a collection object keeps the metadata it was opened with.)"""
+        return str((self.client.get_collection(self.registry.name).metadata or {}).get(_VERSION, ""))
 
-    def _register(self, info: DocumentInfo, content_hash: str, stats: dict[str, int]) -> None:
+    def _bump_version(self) -> None:
+        self.written_version = uuid.uuid4().hex
+        self.registry.modify(metadata={_VERSION: self.written_version})
+
+    @_guarded
+    def reopen(self) -> None:
+        """Open the index afresh. An embedded Chroma keeps its vector index in memory and does not see
+        another process's writes (it returns deleted chunks); a server needs nothing."""
+        if not self.settings.chroma_host:
+            self.client.close()
+            self._open()
+
+    @_guarded
+    def documents(self) -> dict[str, DocumentRecord]:
+        """The fully indexed documents (not those an interrupted ingest left half-written)."""
+        entries = self.registry.get(include=["metadatas"])
+        return {
+            doc_id: _record(doc_id, meta) for doc_id, meta in zip(entries["ids"], entries["metadatas"])
+            if meta.get("state") != _WRITING
+        }
+
+    @_guarded
+    def remove_interrupted(self) -> list[str]:
+        """Remove the chunks and sentences of documents whose writing was interrupted; their ids."""
+        interrupted = self.registry.get(where={"state": _WRITING}, include=[])["ids"]
+        for doc_id in interrupted:
+            self.delete_document(doc_id)
+        return interrupted
+
+    def _register(self, info: DocumentInfo, content_hash: str, stats: dict[str, int], state: str = "ready") -> None:
         meta = {
-            "title": info.title, "date": info.date or "", "kind": info.kind,
-            "languages": ",".join(info.languages), "content_hash": content_hash, "stats": json.dumps(stats),
+            "title": info.title, "date": info.date or "", "kind": info.kind, "languages": ",".join(info.languages),
+            "content_hash": content_hash, "stats": json.dumps(stats), "state": state,
         }
         self.registry.upsert(ids=[info.doc_id], embeddings=[[1.0]], documents=[info.title], metadatas=[meta])
 
     # Chunks ---------------------------------------------------------------------------------
 
+    @_guarded
     def stored_embeddings(self, doc_id: str) -> dict[str, np.ndarray]:
         """id → vector of the document's chunks and sentences now in the store."""
         vectors = {}
@@ -116,13 +209,15 @@ class ParagraphStore:
             vectors |= dict(zip(found["ids"], (np.asarray(e) for e in found["embeddings"])))
         return vectors
 
+    @_guarded
     def write_document(
         self, info: DocumentInfo, content_hash: str, chunks: list[Chunk], vectors: np.ndarray,
         sentences: list[Sentence], sentence_vectors: np.ndarray, stats: dict[str, int],
     ) -> None:
-        """Replace a document's chunks and sentences; the registry entry is written last, so an
-        interrupted write is redone by the next ingest."""
+        """Replace a document's chunks and sentences. It is marked as being written first and registered
+        last: if the write is interrupted, the document is never searched and the next ingest redoes it."""
         doc_id = info.doc_id
+        self._register(info, "", {}, state=_WRITING)
         _replace(
             self.collection, doc_id, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
             [_chunk_metadata(c, info, content_hash) for c in chunks],
@@ -132,7 +227,9 @@ class ParagraphStore:
             [{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s in sentences],
         )
         self._register(info, content_hash, stats)
+        self._bump_version()
 
+    @_guarded
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]:
         """Every sentence of the given chunks, in text order."""
         if not chunk_ids:
@@ -141,19 +238,25 @@ class ParagraphStore:
         rows = sorted(zip(found["metadatas"], found["documents"], found["embeddings"]), key=lambda r: (r[0]["chunk_id"], r[0]["index"]))
         return [StoredSentence(meta["chunk_id"], text, np.asarray(vector)) for meta, text, vector in rows]
 
+    @_guarded
     def delete_document(self, doc_id: str) -> None:
         self.registry.delete(ids=[doc_id])
         self.collection.delete(where={"doc_id": doc_id})
         self.sentences.delete(where={"doc_id": doc_id})
+        self._bump_version()
 
+    @_guarded
     def search(self, vector: np.ndarray, k: int) -> list[tuple[StoredChunk, float]]:
         """The `k` chunks nearest to `vector`, with their cosine similarity, best first."""
-        found = self.langchain.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=k)
-        return [(_stored_chunk(doc.id, doc.page_content, doc.metadata), 1.0 - distance) for doc, distance in found]
+        found = self.collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["documents", "metadatas", "distances"])
+        rows = zip(found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0])
+        # (a chunk deleted by another process since this one opened the index comes back without its text)
+        return [(_stored_chunk(i, text, meta), 1.0 - distance) for i, text, meta, distance in rows if text is not None]
 
     def all_chunks(self) -> Iterable[StoredChunk]:
         return self._chunks()
 
+    @_guarded
     def chunks_by_ids(self, ids: list[str]) -> dict[str, StoredChunk]:
         """id → chunk (with its embedding) for those of `ids` that exist."""
         if not ids:
@@ -162,14 +265,17 @@ class ParagraphStore:
         rows = zip(found["ids"], found["documents"], found["metadatas"], found["embeddings"])
         return {i: _stored_chunk(i, t, m, np.asarray(e)) for i, t, m, e in rows}
 
+    @_guarded
     def chunks_in_pairs(self, pair_ids: list[str]) -> list[StoredChunk]:
         """Every chunk (both languages) of the given translation pairs."""
         return list(self._chunks(where={"pair_id": {"$in": pair_ids}})) if pair_ids else []
 
+    @_guarded
     def _chunks(self, **query) -> Iterable[StoredChunk]:
         found = self.collection.get(include=["documents", "metadatas"], **query)
         return (_stored_chunk(*row) for row in zip(found["ids"], found["documents"], found["metadatas"]))
 
+    @_guarded
     def count(self) -> int:
         return self.collection.count()
 

@@ -1,0 +1,125 @@
+"""The index stays usable across processes, interrupted writes and damage (real Chroma, real model)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant.answer import Mode
+from assistant.assistant import Assistant
+from core.settings import Settings
+from ingest.library import DocumentLibrary
+from ingest.pipeline import Ingestor
+from vectorstore import store as store_module
+from vectorstore.store import ParagraphStore, StoreError
+from tests.conftest import CORPUS
+
+HARBOUR = (
+    "Havenproject Zeeland\n\n"
+    "Het fictieve havenproject in Terneuzen leidde in 2024 precies 61 douaniers op om signalen van mensenhandel "
+    "in de haven te herkennen.\n"
+)
+TRAIN = (
+    "Spoorproject Limburg\n\n"
+    "Het fictieve spoorproject in Venlo leidde in 2024 precies 38 conducteurs op om signalen van mensenhandel "
+    "in treinen te herkennen.\n"
+)
+
+
+def cli(data_dir, *args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(data_dir), "BENELUX_QA_MODELS_DIR": str(Settings().resolved_models_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "benelux_qa.cli", *args], env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+@pytest.fixture
+def small_index(settings, embeddings):
+    """A data dir holding one bundled document, indexed in this process."""
+    store = ParagraphStore(settings, embeddings)
+    Ingestor(settings, store, show_progress=False).ingest([CORPUS / "003_0cd5a18808cb444d.txt"])
+    return settings, store
+
+
+def cited_docs(answer) -> set[str]:
+    return {c.doc_id for c in answer.citations}
+
+
+def test_another_process_ingest_is_answerable_at_once(small_index, tmp_path):
+    settings, store = small_index
+    assistant, library = Assistant(settings, store=store), DocumentLibrary(settings, store)
+    assert assistant.ask("Welke minister van Justitie sprak namens Luxemburg?", mode=Mode.EXTRACTIVE).citations  # caches warm
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "haven.txt").write_text(HARBOUR, encoding="utf-8")
+    done = cli(settings.data_dir, "ingest", "--quiet", str(CORPUS / "003_0cd5a18808cb444d.txt"), str(tmp_path / "new"))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    answer = assistant.ask("Hoeveel douaniers leidde het havenproject in Terneuzen op?", mode=Mode.EXTRACTIVE)
+    assert "haven.txt" in cited_docs(answer) and "61" in answer.text
+
+    (tmp_path / "spoor.txt").write_text(TRAIN, encoding="utf-8")
+    library.add([tmp_path / "spoor.txt"])  # an upload in the serving process after the other's ingest
+    answer = assistant.ask("Hoeveel conducteurs leidde het spoorproject in Venlo op?", mode=Mode.EXTRACTIVE)
+    assert "spoor.txt" in cited_docs(answer) and "38" in answer.text
+    assert {"haven.txt", "spoor.txt"} <= set(store.documents())
+
+
+def test_an_interrupted_write_is_never_searched_and_is_cleaned_up(small_index, tmp_path, monkeypatch):
+    settings, store = small_index
+    (tmp_path / "haven.txt").write_text(HARBOUR, encoding="utf-8")
+    real_replace = store_module._replace
+
+    def chunks_then_crash(collection, *args):
+        real_replace(collection, *args)
+        if collection is store.collection:
+            raise KeyboardInterrupt  # as if killed after the chunks were written, before the registry entry
+
+    monkeypatch.setattr(store_module, "_replace", chunks_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        Ingestor(settings, store, show_progress=False).ingest([tmp_path / "haven.txt"])
+    monkeypatch.setattr(store_module, "_replace", real_replace)
+
+    assert "haven.txt" not in store.documents()
+    answer = Assistant(settings, store=store).ask("Hoeveel douaniers leidde het havenproject in Terneuzen op?", mode=Mode.EXTRACTIVE)
+    assert "haven.txt" not in {p.doc_id for p in answer.passages}
+    registered = sum(r.stats["chunks"] for r in store.documents().values())
+    assert store.count() > registered  # the orphans are there...
+
+    summary = Ingestor(settings, store, show_progress=False).ingest([tmp_path / "haven.txt"])
+    assert summary.interrupted == ["haven.txt"] and summary.added == ["haven.txt"]  # ...until the next ingest
+    assert store.count() == sum(r.stats["chunks"] for r in store.documents().values())
+
+
+def test_a_damaged_keyword_index_is_built_again(small_index):
+    settings, store = small_index
+    for ids_file in settings.keyword_index_dir.glob("bm25-*/chunk_ids.json"):
+        ids_file.write_text("")
+    answer = Assistant(settings, store=store).ask("Welke minister van Justitie sprak namens Luxemburg?", mode=Mode.EXTRACTIVE)
+    assert answer.citations and not answer.refused
+
+
+def test_a_damaged_database_gives_a_clear_message_and_can_be_rebuilt(small_index):
+    settings, _ = small_index
+    database = settings.index_dir / "chroma.sqlite3"
+    size = database.stat().st_size
+    with database.open("r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(os.urandom(8192))
+
+    for args in (["ask", "--mode", "extractive", "Welke minister sprak namens Luxemburg?"], ["ingest", "--quiet"]):
+        done = cli(settings.data_dir, *args)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr and "--rebuild" in done.stderr and str(settings.data_dir) in done.stderr
+
+    rebuilt = cli(settings.data_dir, "ingest", "--quiet", "--rebuild", str(CORPUS / "003_0cd5a18808cb444d.txt"))
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    done = cli(settings.data_dir, "ask", "--mode", "extractive", "Welke minister van Justitie sprak namens Luxemburg?")
+    assert done.returncode == 0 and "[1]" in done.stdout, done.stdout + done.stderr
+
+
+def test_an_unopenable_database_names_the_way_out(settings, embeddings):
+    settings.index_dir.mkdir(parents=True)
+    (settings.index_dir / "chroma.sqlite3").write_bytes(b"\0" * 4096)
+    with pytest.raises(StoreError, match="--rebuild"):
+        ParagraphStore(settings, embeddings)
