@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,3 +71,55 @@ def document_id(file_name: str) -> str:
     clean = _NOT_IN_ID.sub("_", ascii_stem).strip("._-")[:_MAX_ID_STEM] or "document"
     clean_suffix = _NOT_IN_ID.sub("", suffix.lower())
     return f"{clean}.{clean_suffix}" if clean_suffix else clean
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "janvier", "january", "jan"), ("februari", "février", "fevrier", "february", "feb", "févr"),
+            ("maart", "mars", "march", "mrt", "mar"), ("april", "avril", "apr", "avr"), ("mei", "mai", "may"),
+            ("juni", "juin", "june", "jun"), ("juli", "juillet", "july", "jul", "juil"),
+            ("augustus", "août", "aout", "august", "aug"), ("september", "septembre", "sep", "sept"),
+            ("oktober", "octobre", "october", "okt", "oct"), ("november", "novembre", "nov"),
+            ("december", "décembre", "decembre", "dec", "déc"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WRITTEN_DATE = re.compile(r"\b(\d{1,2})(?:er)?\.? (" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.? (\d{4})\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_MONTH = re.compile(r"\b(?:" + "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True)) + r")\b", re.I)
+NUMBER_WORDS = frozenset({
+    "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twaalf", "twintig", "honderd", "duizend", "miljoen",
+    "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "vingt", "cent", "mille", "million",
+    "two", "three", "four", "five", "seven", "eight", "nine", "ten", "twelve", "twenty", "hundred", "thousand", "million",
+})
+
+
+def mentions_time(text: str) -> bool:
+    """A date, a year or a month name ("2016", "19 maart", "eind november")."""
+    return bool(_YEAR.search(text) or _MONTH.search(text) or _NUMERIC_DATE.search(text))
+
+
+def quantities(text: str) -> set[str]:
+    """The numbers that are not years, and the number words, of `text` ("61", "trois")."""
+    found = {n for n in numbers(text) if not _YEAR.fullmatch(n)}
+    return found | {w for w in WORD.findall(text.lower()) if w in NUMBER_WORDS}
+
+
+def find_date(text: str) -> str | None:
+    """The first date written in `text` (Dutch, French or English month names, or d-m-yyyy), ISO-formatted."""
+    candidates = []
+    for match in _WRITTEN_DATE.finditer(text):
+        candidates.append((match.start(), int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))))
+    for match in _NUMERIC_DATE.finditer(text):
+        candidates.append((match.start(), int(match.group(3)), int(match.group(2)), int(match.group(1))))
+    for _, year, month, day in sorted(candidates):
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return None

@@ -5,49 +5,13 @@ Derived from the text (first heading, first date); a `metadata.json` beside the 
 """
 
 import json
-import re
-from datetime import date
 from pathlib import Path
 
 from core.languages import SUPPORTED
 from core.records import DocumentInfo, Paragraph
-from core.text import document_id
+from core.text import document_id, find_date
 
 SIDECAR = "metadata.json"
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("januari", "janvier", "january", "jan"), ("februari", "février", "fevrier", "february", "feb", "févr"),
-            ("maart", "mars", "march", "mrt", "mar"), ("april", "avril", "apr", "avr"), ("mei", "mai", "may"),
-            ("juni", "juin", "june", "jun"), ("juli", "juillet", "july", "jul", "juil"),
-            ("augustus", "août", "aout", "august", "aug"), ("september", "septembre", "sep", "sept"),
-            ("oktober", "octobre", "october", "okt", "oct"), ("november", "novembre", "nov"),
-            ("december", "décembre", "decembre", "dec", "déc"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WRITTEN_DATE = re.compile(r"\b(\d{1,2})(?:er)?\.? (" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.? (\d{4})\b", re.I)
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
-
-
-def find_date(text: str) -> str | None:
-    """The first date written in `text` (Dutch, French or English month names, or d-m-yyyy), ISO-formatted."""
-    candidates = []
-    for match in _WRITTEN_DATE.finditer(text):
-        candidates.append((match.start(), int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))))
-    for match in _NUMERIC_DATE.finditer(text):
-        candidates.append((match.start(), int(match.group(3)), int(match.group(2)), int(match.group(1))))
-    for _, year, month, day in sorted(candidates):
-        try:
-            return date(year, month, day).isoformat()
-        except ValueError:
-            continue
-    return None
-
-
 def _sidecar(path: Path) -> dict:
     sidecar = path.parent / SIDECAR
     if not sidecar.is_file():

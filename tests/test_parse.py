@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from core.text import find_date
 from ingest.chunking import chunk_paragraphs
-from ingest.metadata import find_date
 from ingest.parse import parse_document, parse_paragraphs
 from ingest.repair import _continuation_index, ends_mid_sentence
 from tests.conftest import BILINGUAL, CORPUS, DUTCH_ONLY
