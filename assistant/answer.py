@@ -60,6 +60,7 @@ class Answer:
     mode: Mode
     refused: bool = False  # the documents do not hold the answer
     answerability: float | None = None  # how likely the documents answer it (0–1); refused below the threshold
+    signals: dict[str, float] = field(default_factory=dict)  # what `answerability` was computed from
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)  # what retrieval returned, best first
     fallback: bool = False  # a generated answer failed a check and was replaced by the extractive one

@@ -7,12 +7,15 @@ or generate sentence by sentence with checks (generative) → Answer.
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import asdict
 
 import numpy as np
 
 from assistant.answer import Answer, Mode, Passage
 from assistant.citations import CitationList
-from assistant.evidence import choose_sentences, rank_sentences, unanswered
+from assistant.answer_types import answer_type, is_statement
+from assistant.answerability import load_model, signals
+from assistant.evidence import asks_unknown_number, choose_sentences, rank_sentences
 from assistant.extractive import extractive_text
 from assistant.generative import VerifiedGeneration
 from assistant.llm import make_chat_model
@@ -38,6 +41,7 @@ class Assistant:
         self.store = store or ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
         self.embeddings = self.store.embeddings
         self.retriever = HybridRetriever(self.store, settings)
+        self.answerability, self.calibrated = load_model(settings.calibration_path)
         self._chat = chat_model
         self._chat_error: str | None = None
 
@@ -53,7 +57,7 @@ class Assistant:
 
     def retrieve(self, question: str, lang: str | None = None, k: int | None = None) -> list[Passage]:
         prepared = prepare_question(question, lang=lang)
-        return self.retriever.retrieve(prepared.search_text, prepared.lang, k or self.settings.top_k)
+        return self.retriever.retrieve(prepared.search_text, prepared.lang, k or self.settings.top_k).passages
 
     def ask(self, question: str, history: list[dict] | None = None, lang: str | None = None, mode: Mode | None = None) -> Answer:
         return next(item for item in self.stream(question, history, lang, mode) if isinstance(item, Answer))
@@ -68,15 +72,22 @@ class Assistant:
         if self.store.count() == 0:
             raise IndexMissing(message(prepared.lang, "no_index"))
         vector = np.asarray(self.embeddings.embed_query(prepared.search_text))
-        passages = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector)
+        retrieved = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector)
+        passages = retrieved.passages
         ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
-        chosen = choose_sentences(ranked)
+        kind = answer_type(prepared.text)
+        chosen = choose_sentences(ranked, kind, prepared.text)
         answer = Answer(
             question=prepared.text, text="", lang=prepared.lang, question_lang=prepared.detected_lang,
             mode=Mode(mode or self._default_mode()), passages=passages, notices=list(prepared.notices),
             timings={"retrieval_s": time.perf_counter() - started},
         )
-        if unanswered(prepared.text, passages, chosen, self.retriever.corpus_terms):
+        if passages and chosen and not asks_unknown_number(prepared.text, self.retriever.corpus_terms):
+            observed = signals(prepared.text, prepared.lang, passages, retrieved.background, chosen, kind)
+            answer.signals, answer.answerability = asdict(observed), self.answerability.probability(observed)
+        else:  # nothing to quote, or a number (a year, an article) the documents never mention
+            answer.answerability = 0.0
+        if answer.answerability < self.answerability.threshold:
             answer.refused, answer.text = True, message(prepared.lang, "refusal")
         elif answer.mode is Mode.GENERATIVE and self.chat_model() is not None:
             yield from self._generate(answer, prepared, history, ranked, started)
@@ -103,7 +114,8 @@ class Assistant:
         previous = next((m["content"] for m in reversed(history or []) if m.get("role") == "user"), None)
         citations = CitationList()
         generation = VerifiedGeneration(
-            self.chat_model(), prepared.lang, prepared.text, previous, ranked[: self.settings.context_sentences],
+            self.chat_model(), prepared.lang, prepared.text, previous,
+            [s for s in ranked if is_statement(s.text)][: self.settings.context_sentences],
             self.embeddings, citations,
         )
         for piece in generation:
@@ -115,7 +127,7 @@ class Assistant:
             log.info("generated answer rejected (%s); quoting the sources instead", generation.failure)
             answer.fallback = True
             answer.notices.append(message(prepared.lang, "fallback"))
-            self._quote(answer, choose_sentences(ranked))
+            self._quote(answer, choose_sentences(ranked, answer_type(prepared.text), prepared.text))
         else:
             answer.text = " ".join(generation.sentences)
             answer.citations = citations.all()

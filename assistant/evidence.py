@@ -1,47 +1,33 @@
-"""Which retrieved sentences answer the question, and whether the documents answer it at all.
+"""Which retrieved sentences answer the question.
 
-Sentences are scored by e5 similarity to the question (their vectors are stored at ingest time),
-with a small bonus for shared words and for the passage's rank. Answerability is decided by code,
-calibrated on eval/questions.jsonl: off-topic questions score low against every passage, and
-on-topic questions the documents cannot answer often ask about a year the documents never mention
-or for a quantity none of the chosen sentences holds.
+Sentences are scored by e5 similarity to the question (their vectors are stored at ingest time), with a
+small bonus for shared words and for the passage's rank. Only statements are quoted (not questions,
+headings, link lines or bare dates), and only sentences that carry the answer: the best one, its better
+neighbour, and, when the question asks for a date, a name, a place or a quantity that the best sentence
+lacks, the best-scoring sentence that holds one, first from the same passage, else from another.
+Whether the documents answer at all is decided in `answerability`.
 """
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answer import Passage
+from assistant.answer_types import AnswerType, holds, is_statement
 from core.text import analyze, numbers
 from vectorstore.store import ParagraphStore
 
-# Below this cosine between question and best passage, nothing in the documents is on topic:
-# measured, off-topic questions scored 0.77–0.79 and the lowest answerable one 0.81.
-MIN_TOP_SIMILARITY = 0.80
-MAX_SENTENCES = 3
-CLOSE_TO_BEST = 0.02  # sentences of other passages are kept only if they score this close to the best one
 _PASSAGES_SEARCHED = 3
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_THE_THREE_COUNTRIES = re.compile(r"\b(?:drie|trois|three) (?:landen|pays|countries|regeringen|gouvernements|governments|ministers|ministres)\b")
-_NUMBER_WORDS = {
-    "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "honderd", "duizend", "miljoen",
-    "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "cent", "mille", "million",
-    "two", "three", "four", "five", "seven", "eight", "nine", "ten", "hundred", "thousand",
-}
-_QUANTITY_CUES = re.compile(
-    r"\b(hoeveel|hoe lang|hoe groot|welk bedrag|maximale|combien|quel(?:le)? (?:budget|montant|nombre|peine)|maximum|maximal"
-    r"|how (?:many|much|long)|what (?:amount|budget|number))\b",
-    re.IGNORECASE,
-)
+_OTHER_PASSAGE_MARGIN = 0.02  # a sentence of another passage is added only if it scores this close to the best
+_SAME_PASSAGE_MARGIN = 0.06  # the answer can sit a few sentences below the best one of its passage
 
 
 @dataclass
 class ScoredSentence:
     passage: Passage
     text: str
-    score: float
+    score: float  # for ranking: similarity with small bonuses
+    similarity: float  # cosine between the question and the sentence
     vector: np.ndarray
     position: int  # within its passage
 
@@ -57,44 +43,30 @@ def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str
         passage = owner[sentence.chunk_id]
         position = positions[passage.chunk_id] = positions.get(passage.chunk_id, -1) + 1
         overlap = len(question_words & set(analyze(sentence.text, passage.lang))) / max(len(question_words), 1)
-        score = float(vector @ sentence.embedding) + 0.02 * overlap - 0.005 * (passage.rank - 1)
-        scored.append(ScoredSentence(passage, sentence.text, score, sentence.embedding, position))
+        similarity = float(vector @ sentence.embedding)
+        score = similarity + 0.02 * overlap - 0.005 * (passage.rank - 1)
+        scored.append(ScoredSentence(passage, sentence.text, score, similarity, sentence.embedding, position))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def choose_sentences(ranked: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The best sentence with its better neighbour (an answer often runs over two sentences), and
-    sentences of other passages that score nearly as well; in reading order."""
-    if not ranked:
+def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType.OTHER, question: str = "") -> list[ScoredSentence]:
+    """The statements to quote, in reading order (see the module docstring); empty when there is none."""
+    statements = [s for s in ranked if is_statement(s.text)]
+    if not statements:
         return []
-    best = ranked[0]
-    chosen = [s for s in ranked[:MAX_SENTENCES] if s.score >= best.score - CLOSE_TO_BEST]
-    neighbours = [s for s in ranked if s.passage is best.passage and abs(s.position - best.position) == 1]
+    best = statements[0]
+    chosen = [best]
+    neighbours = [s for s in statements if s.passage is best.passage and abs(s.position - best.position) == 1]
     if neighbours:
-        neighbour = max(neighbours, key=lambda s: s.score)
-        if neighbour not in chosen:
-            chosen.append(neighbour)
+        chosen.append(max(neighbours, key=lambda s: s.score))
+    if kind is not AnswerType.OTHER and not any(holds(s.text, kind, question) for s in chosen):
+        carriers = [s for s in statements if s not in chosen and holds(s.text, kind, question)]
+        same = [s for s in carriers if s.passage is best.passage and s.score >= best.score - _SAME_PASSAGE_MARGIN]
+        other = [s for s in carriers if s.score >= best.score - _OTHER_PASSAGE_MARGIN]
+        chosen += (same or other)[:1]
     return sorted(chosen, key=lambda s: (s.passage.rank, s.position))
 
 
-def _has_quantity(text: str, besides: set[str]) -> bool:
-    """A number that is not a year and not already in the question, or a number word (not counting
-    "the three countries", which the documents say of the Benelux everywhere)."""
-    words = set(re.findall(r"\w+", _THE_THREE_COUNTRIES.sub(" ", text.lower())))
-    return bool({n for n in numbers(text) - besides if not _YEAR.fullmatch(n)}) or bool(words & _NUMBER_WORDS)
-
-
-def unanswered(question: str, passages: list[Passage], chosen: list[ScoredSentence], corpus_terms: set[str]) -> bool:
-    """True when the documents cannot answer the question: nothing on topic, a number the question
-    asks about occurs nowhere in the documents, or a quantity is asked and none is quoted.
-
-    (Checking the question's names the same way was tried and dropped: English questions name
-    institutions in English — "Council", "Committee" — that the Dutch and French texts name
-    otherwise, which refused 5 answerable questions and caught no unanswerable one.)"""
-    if not passages or not chosen or (passages[0].dense_score or 0.0) < MIN_TOP_SIMILARITY:
-        return True
-    if any(number not in corpus_terms for number in numbers(question)):
-        return True
-    if _QUANTITY_CUES.search(question):
-        return not any(_has_quantity(s.text, numbers(question)) for s in chosen)
-    return False
+def asks_unknown_number(question: str, corpus_terms: set[str]) -> bool:
+    """The question names a number (a year, an article) that occurs nowhere in the documents."""
+    return any(number not in corpus_terms for number in numbers(question))

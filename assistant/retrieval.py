@@ -22,6 +22,12 @@ KEYWORD_WEIGHT = 0.01
 
 
 @dataclass
+class Retrieved:
+    passages: list[Passage]  # best first
+    background: float  # mean cosine of the candidates that did not make the top k: how far the best stands out
+
+
+@dataclass
 class _Hit:
     chunk: StoredChunk
     dense: float
@@ -66,7 +72,7 @@ class HybridRetriever:
             self.refresh()
         return self._keyword.terms
 
-    def retrieve(self, query: str, lang: str, k: int, vector: np.ndarray | None = None) -> list[Passage]:
+    def retrieve(self, query: str, lang: str, k: int, vector: np.ndarray | None = None) -> Retrieved:
         """The `k` best passages for `query` (asked in `lang`), best first; `vector` is the query's embedding."""
         if vector is None:
             vector = np.asarray(self.store.embeddings.embed_query(query))
@@ -86,7 +92,9 @@ class HybridRetriever:
                 chosen.append(hit)
             if len(chosen) == k:
                 break
-        return self._with_translations(chosen, lang)
+        top = {hit.chunk.chunk_id for hit in chosen}
+        rest = [hit.dense for hit in hits if hit.chunk.chunk_id not in top] or [hit.dense for hit in chosen] or [0.0]
+        return Retrieved(self._with_translations(chosen, lang), float(np.mean(rest)))
 
     def _fused(self, query: str, vector: np.ndarray, lang: str, fetch: int) -> list[_Hit]:
         """Candidates from both searches (of indexed documents only: not one an ingest is writing or left

@@ -87,6 +87,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run(args, _settings(args))
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from eval.calibrate import run
+
+    return run(args, _settings(args))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.command import run
 
@@ -119,12 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--mode", choices=["generative", "extractive"], help="default: generative unless the backend is extractive")
     ask.set_defaults(run=cmd_ask)
 
+    from eval.calibrate import configure as configure_calibrate
     from eval.command import configure as configure_eval
     from ui.command import configure as configure_serve
 
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval, answers, citations, language and refusals")
     configure_eval(evaluate)
     evaluate.set_defaults(run=cmd_eval)
+
+    calibrate = commands.add_parser("calibrate", parents=[common], help="fit when to refuse, for the current index")
+    configure_calibrate(calibrate)
+    calibrate.set_defaults(run=cmd_calibrate)
 
     serve = commands.add_parser("serve", parents=[common], help="start the web UI")
     configure_serve(serve)

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     openai_model: str = Field("gpt-4o-mini", description="Model name on that server.")
     openai_api_key: str | None = Field(None, description="API key for that server (or set OPENAI_API_KEY).")
 
+    calibration_file: Path | None = Field(
+        None, description="Answerability parameters fitted by `benelux-qa calibrate`; default <data_dir>/answerability.json "
+        "(the shipped defaults apply while it does not exist)."
+    )
     top_k: int = Field(5, description="Passages retrieved per question.")
     context_sentences: int = Field(4, description="Source sentences given to the LLM (each costs prompt time).")
 
@@ -56,6 +60,10 @@ class Settings(BaseSettings):
     @property
     def resolved_models_dir(self) -> Path:
         return self.models_dir or self.data_dir / "models"
+
+    @property
+    def calibration_path(self) -> Path:
+        return self.calibration_file or self.data_dir / "answerability.json"
 
     @property
     def index_dir(self) -> Path:

@@ -263,6 +263,8 @@ class FakeLibrary:
 class FakeAssistant:
     """Answers "Antwoord [1]." citing one paragraph; records calls; can fail or wait on request."""
 
+    calibrated = True
+
     def __init__(self):
         self.calls = []
         self.fail = False

@@ -292,6 +292,12 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             "French or English. Every answer cites the source paragraphs (§): click a marker to see it.</p>",
             elem_id="bq-header",
         )
+        if not assistant.calibrated:
+            gr.HTML(
+                '<div class="bq-notice bq-fallback" id="bq-uncalibrated">This index is not calibrated: when to answer '
+                "and when to refuse follows the defaults fitted on the bundled documents. To fit it to your documents, "
+                "run <code>benelux-qa calibrate --qa QUESTIONS.jsonl</code> with questions about them.</div>"
+            )
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 with gr.Row(equal_height=False):

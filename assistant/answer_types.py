@@ -1,0 +1,70 @@
+"""What a question asks for (a date, a person or organisation, a place, a quantity) and whether a
+sentence can answer it; and which sentences are statements at all.
+
+No offline named-entity or date model ships in a package (see ../shared/MODELS.md): dates, numbers and
+names are found with the ground floor's text utilities, which is enough to tell "holds a date" apart
+from "holds none".
+"""
+
+import re
+from enum import Enum
+
+from core.text import WORD, mentions_time, names, quantities
+
+
+class AnswerType(str, Enum):
+    DATE = "date"
+    ENTITY = "entity"  # a person or an organisation
+    PLACE = "place"
+    QUANTITY = "quantity"
+    OTHER = "other"
+
+
+# Checked in this order: "how long" asks for a quantity, "in which year" for a date.
+_CUES = {
+    AnswerType.QUANTITY: r"how (?:many|much|long|often)|what (?:amount|number|percentage|share)|hoeveel|hoe (?:lang|vaak|groot)"
+    r"|welk (?:bedrag|aantal|percentage)|combien|quel(?:le)? (?:montant|nombre|pourcentage|budget|durée)|pendant combien",
+    AnswerType.DATE: r"when|what (?:date|year)|in which year|since when|wanneer|welke datum|in welk jaar|sinds wanneer|quand"
+    r"|quelle date|en quelle année|depuis quand|à quelle date",
+    AnswerType.PLACE: r"where|in which (?:city|country|town)|waar|in welke (?:stad|plaats|gemeente)|welk land|où"
+    r"|dans quelle (?:ville|commune)|quel pays",
+    AnswerType.ENTITY: r"who|whom|whose|which (?:organisation|organization|minister|authority)|wie|welke (?:organisatie|minister|instantie)"
+    r"|qui|quel(?:le)? (?:organisation|ministre|autorité)",
+}
+_PATTERNS = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in _CUES.items()}
+
+_LINK_LINE = re.compile(r"https?://|www\.|\b(?:en savoir plus|lees meer|meer informatie|read more|more information|plus d'informations)\b", re.I)
+_CRUMB = re.compile(r"\s[>»/|]\s")
+_MIN_STATEMENT_WORDS = 4
+_MAX_HEADING_WORDS = 6  # a short line without a closing stop is a heading
+_CLOSING = (".", "!", ":", ";", "»", "”", '"', ")")
+
+
+def answer_type(question: str) -> AnswerType:
+    for kind, pattern in _PATTERNS.items():
+        if pattern.search(question):
+            return kind
+    return AnswerType.OTHER
+
+
+def holds(sentence: str, kind: AnswerType, question: str = "") -> bool:
+    """Whether `sentence` has the kind of content that answers a `kind` question (beyond what the question says)."""
+    if kind is AnswerType.DATE:
+        return mentions_time(sentence)
+    if kind is AnswerType.QUANTITY:
+        return bool(quantities(sentence) - quantities(question))
+    if kind in (AnswerType.ENTITY, AnswerType.PLACE):
+        return bool(names(sentence) - names(question))
+    return True
+
+
+def is_statement(sentence: str) -> bool:
+    """A sentence that can be quoted as evidence: not a question, a heading, a link line, a navigation
+    crumb or a bare date."""
+    text = sentence.strip()
+    words = WORD.findall(text)
+    if text.endswith("?") or len(words) < _MIN_STATEMENT_WORDS or _LINK_LINE.search(text) and len(words) < 15:
+        return False
+    if len(_CRUMB.findall(text)) >= 2 or len(words) <= _MAX_HEADING_WORDS and not text.endswith(_CLOSING):
+        return False
+    return any(w[0].islower() for w in words if w.isalpha())  # headings and name lists are all capitals and figures

@@ -1,0 +1,122 @@
+"""Whether the documents answer a question: signals that hold on any corpus, combined by a logistic model
+whose parameters are data (fitted by `benelux-qa calibrate`, never constants in code).
+
+The signals are relative to the question's own retrieval, not absolute cosines (e5's similarities sit in
+a narrow band whose place differs from corpus to corpus and between language pairs): how far the best
+passage stands out from the other candidates, the gap to the second, whether it is in another language
+than the question, how much of the question's content it covers, and whether the quoted evidence holds
+the kind of answer asked for (a date, a name, a place, a quantity).
+"""
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from assistant.answer import Passage
+from assistant.answer_types import AnswerType, holds
+from assistant.evidence import ScoredSentence
+from core.text import analyze
+
+DEFAULT_PARAMETERS = Path(__file__).with_name("answerability.json")
+_PREFIX = 5  # question and passage words are compared by stem beginnings, so that nl/fr/en cognates meet
+
+
+@dataclass
+class Signals:
+    standout: float  # best passage's cosine minus the mean cosine of the candidates after the top k
+    gap: float  # best passage's cosine minus the second's
+    cross_lingual: float  # 1 when the best passage has no version in the question's language
+    coverage: float  # share of the question's content words found in the best passage (either language)
+    evidence: float  # cosine between the question and the best evidence sentence
+    type_missing: float  # 1 when a date, name, place or quantity is asked and the evidence holds none
+
+
+def _stems(text: str, lang: str) -> set[str]:
+    return {w[:_PREFIX] for w in analyze(text, lang)}
+
+
+def signals(question: str, lang: str, passages: list[Passage], background: float, chosen: list[ScoredSentence], kind: AnswerType) -> Signals:
+    """The signals of one answered question (`passages` best first, `chosen` the evidence to quote)."""
+    best = passages[0]
+    top = best.dense_score or 0.0
+    second = passages[1].dense_score if len(passages) > 1 and passages[1].dense_score is not None else background
+    asked = _stems(question, lang)
+    versions = [best] + ([best.translation] if best.translation else [])
+    found = set().union(*(_stems(v.text, v.lang) for v in versions))
+    return Signals(
+        standout=top - background,
+        gap=top - second,
+        cross_lingual=float(all(v.lang != lang for v in versions)),
+        coverage=len(asked & found) / len(asked) if asked else 0.0,
+        evidence=max((s.similarity for s in chosen), default=0.0),
+        type_missing=float(kind is not AnswerType.OTHER and not any(holds(s.text, kind, question) for s in chosen)),
+    )
+
+
+@dataclass
+class AnswerabilityModel:
+    """p(answerable) = sigmoid(bias + Σ weight·(signal − mean)/scale); refused below `threshold`."""
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    weights: list[float]
+    bias: float
+    threshold: float
+    fitted_on: str  # what it was calibrated on, for people reading the file
+
+    def probability(self, observed: Signals) -> float:
+        values = asdict(observed)
+        z = self.bias + sum(
+            w * (values[f] - m) / s for f, m, s, w in zip(self.features, self.mean, self.scale, self.weights)
+        )
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        partial.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "AnswerabilityModel":
+        model = cls(**json.loads(path.read_text(encoding="utf-8")))
+        unknown = set(model.features) - set(Signals.__dataclass_fields__)
+        if unknown or not len(model.features) == len(model.mean) == len(model.scale) == len(model.weights):
+            raise ValueError(f"{path}: not an answerability model of this version (features {sorted(unknown)})")
+        return model
+
+
+def load_model(calibrated: Path) -> tuple[AnswerabilityModel, bool]:
+    """The model calibrated for this index when there is one (True), else the shipped default (False)."""
+    if calibrated.is_file():
+        try:
+            return AnswerabilityModel.load(calibrated), True
+        except (ValueError, TypeError, KeyError) as error:
+            raise ValueError(f"the calibration file {calibrated} is damaged ({error}): run `benelux-qa calibrate` again") from None
+    return AnswerabilityModel.load(DEFAULT_PARAMETERS), False
+
+
+def fit_model(observed: list[Signals], answerable: list[bool], max_false_refusals: float, fitted_on: str) -> AnswerabilityModel:
+    """Logistic regression on standardised signals (scikit-learn), with the threshold set as high as the
+    allowed share of refused answerable questions permits (most refusals of the unanswerable ones)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(answerable)) < 2:
+        raise ValueError("calibration needs answerable and unanswerable questions")
+    features = list(Signals.__dataclass_fields__)
+    x = np.array([[getattr(o, f) for f in features] for o in observed])
+    y = np.array(answerable)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    classifier = LogisticRegression(C=1.0, class_weight="balanced").fit((x - mean) / scale, y)
+    model = AnswerabilityModel(
+        features=features, mean=mean.tolist(), scale=scale.tolist(), weights=classifier.coef_[0].tolist(),
+        bias=float(classifier.intercept_[0]), threshold=0.0, fitted_on=fitted_on,
+    )
+    kept = sorted(model.probability(o) for o, a in zip(observed, answerable) if a)
+    allowed = math.floor(max_false_refusals * len(kept))  # answerable questions that may fall under the threshold
+    model.threshold = kept[allowed] if allowed < len(kept) else kept[-1]
+    return model

@@ -1,0 +1,123 @@
+"""Answer types, statements, evidence choice and the answerability model (fast: no models)."""
+
+import numpy as np
+import pytest
+
+from assistant.answer import Passage
+from assistant.answer_types import AnswerType, answer_type, holds, is_statement
+from assistant.answerability import DEFAULT_PARAMETERS, Signals, fit_model, load_model
+from assistant.evidence import ScoredSentence, choose_sentences
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Wanneer werd de tweede intentieverklaring ondertekend?", AnswerType.DATE),
+        ("Quand la déclaration a-t-elle été signée ?", AnswerType.DATE),
+        ("Who signed the declaration for Luxembourg?", AnswerType.ENTITY),
+        ("Qui a signé la déclaration ?", AnswerType.ENTITY),
+        ("Waar vond de eerste bijeenkomst plaats?", AnswerType.PLACE),
+        ("Dans quelle ville la réunion a-t-elle eu lieu ?", AnswerType.PLACE),
+        ("Hoeveel meldingen ontving het meldpunt?", AnswerType.QUANTITY),
+        ("Combien de temps les données sont-elles conservées ?", AnswerType.QUANTITY),
+        ("How long did the contacts exist?", AnswerType.QUANTITY),
+        ("Why does the app use Bluetooth?", AnswerType.OTHER),
+    ],
+)
+def test_answer_types(question, kind):
+    assert answer_type(question) is kind
+
+
+def test_holds_looks_beyond_what_the_question_says():
+    assert holds("Les données sont supprimées après trois ans.", AnswerType.QUANTITY, "Combien de temps ?")
+    assert not holds("Les données sont supprimées après un délai.", AnswerType.QUANTITY, "Combien de temps ?")
+    assert holds("De verklaring werd op 19 maart 2016 ondertekend.", AnswerType.DATE)
+    assert not holds("De verklaring werd ondertekend door de ministers.", AnswerType.DATE)
+    assert holds("Namens Luxemburg tekende Félix Braz.", AnswerType.ENTITY, "Wie tekende namens Luxemburg?")
+    assert not holds("Namens Luxemburg werd getekend.", AnswerType.ENTITY, "Wie tekende namens Luxemburg?")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "En savoir plus : https://www.coronamelder.nl/fr/faq",
+        "Wat moet ik doen als ik een melding krijg?",
+        "Samenwerking met andere landen",
+        "19 maart 2016",
+        "Home > Veelgestelde vragen > Privacy",
+    ],
+)
+def test_what_is_not_a_statement(sentence):
+    assert not is_statement(sentence)
+
+
+def test_statements():
+    assert is_statement("De app werkt op 98% van alle telefoons.")
+    assert is_statement("Les données sont supprimées après trois ans.")
+
+
+def scored(passage, text, score, position):
+    return ScoredSentence(passage, text, score, score, np.zeros(2), position)
+
+
+def passage(rank, chunk_id):
+    return Passage(chunk_id=chunk_id, doc_id="d.txt", title="T", date=None, kind="faq", lang="fr", paragraph=rank,
+                   text="…", score=0.9, rank=rank, dense_score=0.9)
+
+
+def test_the_answer_lower_in_the_best_passage_is_found():
+    first, second = passage(1, "a"), passage(2, "b")
+    ranked = [
+        scored(first, "Vos données sont conservées pendant une durée limitée.", 0.90, 0),
+        scored(second, "La conservation des données est encadrée par la loi.", 0.89, 0),
+        scored(first, "Elles sont ensuite effacées de façon sûre.", 0.87, 1),
+        scored(first, "Cette durée est de trois ans au maximum.", 0.86, 3),
+        scored(first, "Combien de temps gardez-vous mes données ?", 0.95, 4),
+    ]
+    chosen = choose_sentences(ranked, AnswerType.QUANTITY, "Combien de temps gardez-vous mes données ?")
+    assert [s.text for s in chosen] == [
+        "Vos données sont conservées pendant une durée limitée.", "Elles sont ensuite effacées de façon sûre.",
+        "Cette durée est de trois ans au maximum.",
+    ]
+    assert all(s.passage is first for s in chosen)  # one passage cited: the other adds no answer
+
+
+def test_other_passages_are_not_quoted_without_the_kind_of_answer():
+    first, second = passage(1, "a"), passage(2, "b")
+    ranked = [scored(first, "Het meldpunt werkt samen met de politie.", 0.90, 0),
+              scored(second, "Het meldpunt is opgericht door de gemeente.", 0.895, 0)]
+    assert [s.passage for s in choose_sentences(ranked)] == [first]
+
+
+def test_the_shipped_model_loads_and_a_fit_separates_what_it_was_given(tmp_path):
+    model, calibrated = load_model(tmp_path / "none.json")
+    assert not calibrated and model.features == list(Signals.__dataclass_fields__)
+    assert load_model(DEFAULT_PARAMETERS)[0].threshold == model.threshold
+    rng = np.random.default_rng(0)
+
+    def signals(answerable):
+        shift = 0.04 if answerable else 0.0
+        return Signals(standout=0.03 + shift + rng.normal(0, 0.01), gap=rng.normal(0.01, 0.005), cross_lingual=0.0,
+                       coverage=0.3 + 5 * shift + rng.normal(0, 0.05), evidence=0.85 + rng.normal(0, 0.01),
+                       type_missing=float(not answerable and rng.random() < 0.5))
+
+    labels = [True] * 60 + [False] * 20
+    fitted = fit_model([signals(a) for a in labels], labels, 0.05, "synthetic")
+    fitted.save(tmp_path / "answerability.json")
+    again, calibrated = load_model(tmp_path / "answerability.json")
+    assert calibrated and again == fitted
+    test = [signals(a) for a in labels]
+    false_refusals = sum(again.probability(s) < again.threshold for s, a in zip(test, labels) if a) / 60
+    refusals = sum(again.probability(s) < again.threshold for s, a in zip(test, labels) if not a) / 20
+    assert false_refusals <= 0.15 and refusals >= 0.7
+
+
+def test_a_damaged_calibration_file_is_a_clear_error(tmp_path):
+    (tmp_path / "answerability.json").write_text("{}")
+    with pytest.raises(ValueError, match="calibrate"):
+        load_model(tmp_path / "answerability.json")
+
+
+def test_a_model_needs_both_kinds_of_questions():
+    with pytest.raises(ValueError, match="unanswerable"):
+        fit_model([Signals(0, 0, 0, 0, 0, 0)] * 3, [True] * 3, 0.05, "x")
