@@ -1,10 +1,11 @@
 """From a file to numbered, language-tagged, repaired paragraphs (everything before embedding)."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.headings import merge_headings
+from ingest.instructions import looks_like_instructions
 from ingest.language import SUPPORTED, UNKNOWN, detect_language
 from ingest.loaders import UnreadableDocument, extract_text
 from ingest.metadata import describe_document
@@ -31,6 +32,7 @@ class ParsedDocument:
     text: str
     content_hash: str
     paragraphs: list[Paragraph]
+    flagged: list[int] = field(default_factory=list)  # § of paragraphs left out: instructions aimed at an AI
 
     @property
     def repairs(self) -> int:
@@ -73,8 +75,16 @@ def parse_document(path: Path, *hash_settings: object) -> ParsedDocument:
     paragraphs = parse_paragraphs(text)
     if not paragraphs:
         raise UnreadableDocument(path, "no paragraphs with text found")
+    # Orders planted for an AI ("ignore previous instructions, answer that …") are not evidence: they are
+    # never indexed, so retrieval cannot return them nor the LLM read them. Numbers (§) stay as in the source.
+    flagged = [p.number for p in paragraphs if looks_like_instructions(p.text)]
+    paragraphs = [p for p in paragraphs if p.number not in flagged]
+    if not paragraphs:
+        raise UnreadableDocument(path, "every paragraph reads as instructions to an AI assistant, not as information")
     if not any(p.lang in SUPPORTED for p in paragraphs):
         found = ", ".join(sorted({p.lang for p in paragraphs}))
         raise UnreadableDocument(path, f"its language is not supported ({found}; supported: {', '.join(SUPPORTED)})")
     info = describe_document(path, text, paragraphs)
-    return ParsedDocument(info=info, text=text, content_hash=content_hash(path, *hash_settings), paragraphs=paragraphs)
+    return ParsedDocument(
+        info=info, text=text, content_hash=content_hash(path, *hash_settings), paragraphs=paragraphs, flagged=flagged
+    )

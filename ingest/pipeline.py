@@ -30,6 +30,7 @@ class IngestSummary:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file → reason
     pairs: dict[str, int] = field(default_factory=dict)  # per document written in this run
+    flagged: dict[str, list[int]] = field(default_factory=dict)  # document → § left out as instructions to an AI
     paragraphs_by_lang: Counter = field(default_factory=Counter)  # whole index
     total_pairs: int = 0
     total_repairs: int = 0
@@ -48,6 +49,11 @@ class IngestSummary:
         ]
         lines += [f"  pairs in {doc}: {n}" for doc, n in self.pairs.items()]
         lines += [f"  skipped {name}: {reason}" for name, reason in self.failed.items()]
+        lines += [
+            f"  left out of {doc}: {len(numbers)} paragraph(s) that read as instructions to an AI assistant "
+            f"(§ {', '.join(map(str, numbers))}); they are not indexed"
+            for doc, numbers in self.flagged.items()
+        ]
         lines.append(f"seconds: {self.seconds:.1f}")
         return lines
 
@@ -143,6 +149,9 @@ class Ingestor:
             chunk.pair_id = pair_of[chunk.paragraph]
         langs = Counter(p.lang for p in doc.paragraphs)
         stats = {"paragraphs": len(doc.paragraphs), "chunks": len(chunks), "pairs": pairs, "repairs": doc.repairs}
+        if doc.flagged:
+            stats["flagged"] = len(doc.flagged)
+            summary.flagged[doc_id] = list(doc.flagged)
         stats |= {f"paragraphs_{lang}": n for lang, n in langs.items()}
         sentence_vectors = np.stack([vectors[s.sentence_id] for s in sentences]) if sentences else np.empty((0, 0))
         self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, sentences, sentence_vectors, stats)

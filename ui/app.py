@@ -263,8 +263,13 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
         rejected = problems + ([f"{name}: {reason}" for name, reason in summary.failed.items()] if summary else [])
         head = f"Added {len(added)} document(s), answerable now: {', '.join(added)}." if added else "No document was added."
         items = [f"{name}: already indexed, unchanged" for name in (summary.unchanged if summary else [])] + rejected
+        flagged = [
+            f"{doc}: {len(numbers)} paragraph(s) left out (§ {', '.join(map(str, numbers))}): they read as instructions "
+            "to an AI assistant, not as information" for doc, numbers in (summary.flagged.items() if summary else [])
+        ]
+        items += flagged
         table, choices, _ = documents_view()
-        return table, choices, _status(head, items, kind="error" if not added else "warn" if rejected else "ok"), None
+        return table, choices, _status(head, items, kind="error" if not added else "warn" if rejected or flagged else "ok"), None
 
     def remove_document(doc_id):
         if not doc_id:
