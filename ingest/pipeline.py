@@ -14,7 +14,7 @@ from tqdm import tqdm
 from benelux_qa.settings import Settings
 from ingest.chunking import chunk_paragraphs, chunk_sentences
 from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocument
-from ingest.metadata import SIDECAR
+from ingest.metadata import SIDECAR, read_sidecar
 from ingest.model import Chunk, Paragraph, Sentence
 from ingest.pairing import pair_translations
 from ingest.parse import ParsedDocument, content_hash, parse_document
@@ -29,6 +29,7 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file → reason
+    skipped: dict[str, str] = field(default_factory=dict)  # set aside on purpose (hidden, broken metadata.json) → reason
     pairs: dict[str, int] = field(default_factory=dict)  # per document written in this run
     flagged: dict[str, list[int]] = field(default_factory=dict)  # document → § left out as instructions to an AI
     paragraphs_by_lang: Counter = field(default_factory=Counter)  # whole index
@@ -42,13 +43,13 @@ class IngestSummary:
         docs = len(self.added) + len(self.updated) + len(self.unchanged)
         lines = [
             f"documents: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.failed)} failed ({docs} in this run)",
+            f"{len(self.removed)} removed, {len(self.failed)} failed, {len(self.skipped)} skipped ({docs} in this run)",
             "paragraphs in the index: " + ", ".join(f"{lang} {n}" for lang, n in sorted(self.paragraphs_by_lang.items())),
             f"translation pairs: {self.total_pairs}; repaired page-break splits: {self.total_repairs}; "
             f"chunks: {self.chunks} ({self.embedded} embedded now)",
         ]
         lines += [f"  pairs in {doc}: {n}" for doc, n in self.pairs.items()]
-        lines += [f"  skipped {name}: {reason}" for name, reason in self.failed.items()]
+        lines += [f"  skipped {name}: {reason}" for name, reason in (self.failed | self.skipped).items()]
         lines += [
             f"  left out of {doc}: {len(numbers)} paragraph(s) that read as instructions to an AI assistant "
             f"(§ {', '.join(map(str, numbers))}); they are not indexed"
@@ -58,12 +59,29 @@ class IngestSummary:
         return lines
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
-    """The document files among `paths` (folders are searched), and the problems found by name."""
-    files, problems = [], {}
+def _hidden_part(path: Path, root: Path) -> Path | None:
+    """The first part of `path` below `root` whose name starts with "." (a hidden file or folder), or None."""
+    parts = path.relative_to(root).parts
+    for depth, part in enumerate(parts, start=1):
+        if part.startswith("."):
+            return root.joinpath(*parts[:depth])
+    return None
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str], dict[str, str]]:
+    """The document files among `paths` (folders are searched), the problems found by name, and what
+    was set aside on purpose (hidden files and folders, a broken metadata.json) with the reason."""
+    files, problems, skipped = [], {}, {}
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                hidden = _hidden_part(found, path)
+                if hidden == found:
+                    skipped[found.name] = "hidden file"
+                elif hidden is not None:
+                    skipped[f"{hidden.name}/"] = "hidden folder"
+                elif found.name != SIDECAR:
+                    files.append(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -78,7 +96,11 @@ def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
         else:
             seen[file.name] = file
             usable.append(file)
-    return usable, problems
+    for folder in sorted({file.parent for file in usable}):
+        problem = read_sidecar(folder)[1]
+        if problem:
+            skipped[str(folder / SIDECAR)] = problem
+    return usable, problems, skipped
 
 
 def _paragraph_vectors(paragraphs: list[Paragraph], chunks: list[Chunk], vectors: np.ndarray) -> np.ndarray:
@@ -164,7 +186,7 @@ class Ingestor:
         """
         started = time.perf_counter()
         summary = IngestSummary()
-        files, summary.failed = discover(paths)
+        files, summary.failed, summary.skipped = discover(paths)
         indexed = self.store.documents()
         to_write = self._changed_documents(files, indexed, summary)
         if to_write:
