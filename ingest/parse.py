@@ -7,6 +7,7 @@ from pathlib import Path
 from ingest.headings import merge_headings
 from ingest.instructions import looks_like_instructions
 from ingest.language import SUPPORTED, UNKNOWN, detect_language
+from ingest.limits import check_text_size
 from ingest.loaders import UnreadableDocument, extract_text
 from ingest.metadata import describe_document
 from ingest.model import DocumentInfo, Paragraph
@@ -69,9 +70,11 @@ def parse_paragraphs(text: str) -> list[Paragraph]:
     return paragraphs
 
 
-def parse_document(path: Path, *hash_settings: object) -> ParsedDocument:
-    """Raises UnreadableDocument for files we cannot use, with the reason in plain words."""
+def parse_document(path: Path, *hash_settings: object, max_text_mb: float | None = None) -> ParsedDocument:
+    """Raises UnreadableDocument for files we cannot use (or whose text is over `max_text_mb`), with the reason in plain words."""
     text = extract_text(path)
+    if max_text_mb is not None:
+        check_text_size(path, text, max_text_mb)
     paragraphs = parse_paragraphs(text)
     if not paragraphs:
         raise UnreadableDocument(path, "no paragraphs with text found")

@@ -1,7 +1,7 @@
 """Incremental ingestion: parse → chunk → embed → pair → store, skipping unchanged documents."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,6 +121,25 @@ class _Changed:
     sentences: list[Sentence]
 
 
+# Texts (chunks + sentences) parsed and embedded before they are written: large enough for the
+# length-sorted batches to pay off, small enough that memory does not grow with the run (~3 MB of vectors).
+GROUP_TEXTS = 2048
+
+
+def _groups(changed: Iterable[_Changed], max_texts: int) -> Iterator[list[_Changed]]:
+    """Consecutive documents holding up to `max_texts` texts together (a larger document is a group of its own)."""
+    group, size = [], 0
+    for item in changed:
+        texts = len(item.chunks) + len(item.sentences)
+        if group and size + texts > max_texts:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += texts
+    if group:
+        yield group
+
+
 @contextmanager
 def exclusive_ingest(settings: Settings) -> Iterator[None]:
     """One ingest at a time per data dir: a second one waits instead of writing concurrently."""
@@ -144,7 +163,7 @@ class Ingestor:
         self.show_progress = show_progress
 
     def _vectors(self, to_write: list[_Changed], summary: IngestSummary) -> dict[str, np.ndarray]:
-        """Vectors of all chunks and sentences to write (stored ones reused, keyed by content-derived ids),
+        """Vectors of the group's chunks and sentences (stored ones reused, keyed by content-derived ids),
         the rest embedded together in length-sorted batches (less padding: close to the bare model's speed)."""
         vectors: dict[str, np.ndarray] = {}
         for changed in to_write:
@@ -158,7 +177,7 @@ class Ingestor:
                 part = ordered[start : start + step]
                 vectors |= zip((key for key, _ in part), self.store.embeddings.embed_passages([t for _, t in part]))
                 bar.update(len(part))
-        summary.embedded = len(new_chunks)
+        summary.embedded += len(new_chunks)
         return vectors
 
     def _write(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> None:
@@ -188,12 +207,17 @@ class Ingestor:
         summary = IngestSummary()
         files, summary.failed, summary.skipped = discover(paths)
         indexed = self.store.documents()
-        to_write = self._changed_documents(files, indexed, summary)
-        if to_write:
-            self.store.check_dimension()
-        vectors = self._vectors(to_write, summary)
-        for changed in to_write:
-            self._write(changed, vectors, summary)
+        checked = False
+        # Parsed, embedded and written a group of documents at a time: peak memory is one group's texts
+        # and vectors (or one document, which max_document_mb bounds), whatever the number of documents.
+        for group in _groups(self._changed_documents(files, indexed, summary), GROUP_TEXTS):
+            if not checked:
+                self.store.check_dimension()
+                checked = True
+            vectors = self._vectors(group, summary)
+            for changed in group:
+                self._write(changed, vectors, summary)
+            del vectors
         if prune:
             keep = {f.name for f in files}
             for doc_id in sorted(set(indexed) - keep):
@@ -204,25 +228,23 @@ class Ingestor:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _changed_documents(self, files: list[Path], indexed: dict, summary: IngestSummary) -> list[_Changed]:
-        """Parse every file; those whose content hash differs from the index's come back with their chunks."""
+    def _changed_documents(self, files: list[Path], indexed: dict, summary: IngestSummary) -> Iterator[_Changed]:
+        """Parse the files one by one; those whose content hash differs from the index's come with their chunks."""
         hash_settings = (self.settings.max_chunk_chars, self.store.embeddings.name)
-        changed = []
         for file in tqdm(files, desc="parsing", unit="doc", disable=not self.show_progress or len(files) < 2):
             known = indexed.get(file.name)
             try:
                 if known and known.content_hash == content_hash(file, *hash_settings):
                     summary.unchanged.append(file.name)
                     continue
-                doc = parse_document(file, *hash_settings)
+                doc = parse_document(file, *hash_settings, max_text_mb=self.settings.max_document_mb)
             except (UnreadableDocument, OSError) as error:
                 summary.failed[file.name] = str(error)
                 continue
             (summary.updated if known else summary.added).append(doc.info.doc_id)
             chunks = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars)
             sentences = [s for c in chunks for s in chunk_sentences(c)]
-            changed.append(_Changed(doc, chunks, sentences))
-        return changed
+            yield _Changed(doc, chunks, sentences)
 
     def _totals(self, summary: IngestSummary) -> None:
         for record in self.store.documents().values():
