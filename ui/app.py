@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Literal
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant.answer import Mode
 from assistant.question import InvalidQuestion
 from ui import render
-from ui.documents import TABLE_HEADERS, removal_choices, stage_uploads, table_rows
+from ui.documents import TABLE_HEADERS, discard_uploads, removal_choices, stage_uploads, table_rows
 
 log = logging.getLogger("benelux_qa.ui")
 
@@ -258,7 +259,12 @@ def build_app(assistant, *, concurrency: int = 1, upload_max_mb: int = 20, defau
         except Exception:
             log.exception("upload failed")
             table, choices, _ = documents_view()
-            return table, choices, _status("The upload failed; nothing already indexed was changed. Please try again.", kind="error"), gr.skip()
+            return table, choices, _status("The upload failed; nothing already indexed was changed. Please try again.", kind="error"), None
+        finally:  # kept in the data dir if indexed; nothing should linger in Gradio's upload cache
+            try:
+                discard_uploads([str(f) for f in files], Path(get_upload_folder()))
+            except OSError:
+                log.exception("removing uploaded files from Gradio's cache failed")
         added = list(summary.added) + list(summary.updated) if summary else []
         rejected = problems + ([f"{name}: {reason}" for name, reason in summary.failed.items()] if summary else [])
         head = f"Added {len(added)} document(s), answerable now: {', '.join(added)}." if added else "No document was added."
