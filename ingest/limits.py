@@ -1,8 +1,8 @@
 """The size limit on one document's extracted text (setting `max_document_mb`).
 
 Every paragraph and sentence of a document is embedded, so time grows with its text: a 5 MB text is
-about 40,000 sentences, over ten minutes on two CPU cores, and one upload would hold the library's
-lock that long. Documents over the limit are refused with a message that names the limit and the setting.
+tens of thousands of sentences (an estimate, not measured: many minutes on two CPU cores), and one
+upload would hold the library's lock that long. Documents over the limit are refused with a message that names the limit and the setting.
 """
 
 from pathlib import Path
