@@ -4,6 +4,8 @@ MESSAGES = {
     "nl": {
         "refusal": "De documenten geven hierop geen antwoord. Dit zijn de passages die er het dichtst bij komen:",
         "empty": "Stel een vraag over de documenten.",
+        "not_a_question": "Stel een vraag over de documenten, in gewone woorden.",
+        "unsupported_language": "Vragen in het {language} worden niet ondersteund: stel uw vraag in het Nederlands, Frans of Engels.",
         "truncated": "Uw vraag was te lang en is ingekort tot de eerste {n} tekens.",
         "fallback": "Antwoord letterlijk overgenomen uit de bronnen: het gegenereerde antwoord kon niet worden gecontroleerd.",
         "llm_unavailable": "Het taalmodel is niet beschikbaar ({reason}); het antwoord is letterlijk uit de bronnen overgenomen.",
@@ -15,6 +17,8 @@ MESSAGES = {
     "fr": {
         "refusal": "Les documents ne répondent pas à cette question. Voici les passages les plus proches :",
         "empty": "Posez une question sur les documents.",
+        "not_a_question": "Posez une question sur les documents, avec des mots.",
+        "unsupported_language": "Les questions en {language} ne sont pas prises en charge : posez votre question en néerlandais, en français ou en anglais.",
         "truncated": "Votre question était trop longue et a été raccourcie aux {n} premiers caractères.",
         "fallback": "Réponse reprise telle quelle des sources : la réponse générée n'a pas pu être vérifiée.",
         "llm_unavailable": "Le modèle de langue n'est pas disponible ({reason}) ; la réponse est reprise telle quelle des sources.",
@@ -26,6 +30,8 @@ MESSAGES = {
     "en": {
         "refusal": "The documents don't answer this question. These are the closest passages:",
         "empty": "Please ask a question about the documents.",
+        "not_a_question": "Please ask a question about the documents, in words.",
+        "unsupported_language": "Questions in {language} are not supported: please ask in Dutch, French or English.",
         "truncated": "Your question was too long and was shortened to its first {n} characters.",
         "fallback": "Answer taken verbatim from the sources: the generated one could not be verified.",
         "llm_unavailable": "The language model is not available ({reason}); the answer is taken verbatim from the sources.",

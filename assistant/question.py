@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from assistant.messages import message
-from core.languages import SUPPORTED, detect_question_language
+from assistant.screening import malformed, not_a_question
+from core.languages import SUPPORTED, detect_question_language, foreign_language, language_name
 
 MAX_QUESTION_CHARS = 1000
 
@@ -22,7 +23,11 @@ class Question:
 
 
 def prepare_question(text: str, history: list[dict] | None = None, lang: str | None = None) -> Question:
-    """Raises InvalidQuestion for an empty question; truncates a very long one with a notice."""
+    """Raises InvalidQuestion for input that is not a question we answer (empty, malformed, emoji, SQL,
+    orders to the assistant, a language other than nl/fr/en); truncates a very long one with a notice."""
+    problem = malformed(text, history)
+    if problem:
+        raise InvalidQuestion(problem)
     text = (text or "").strip()
     previous = [m["content"] for m in history or [] if m.get("role") == "user" and m.get("content")]
     fallback = detect_question_language(previous[-1]) if previous else None
@@ -30,6 +35,12 @@ def prepare_question(text: str, history: list[dict] | None = None, lang: str | N
     answer_lang = lang if lang in SUPPORTED else detected
     if not text:
         raise InvalidQuestion(message(answer_lang, "empty"))
+    if not_a_question(text[:MAX_QUESTION_CHARS]):
+        raise InvalidQuestion(message(answer_lang, "not_a_question"))
+    other = foreign_language(text[:MAX_QUESTION_CHARS])
+    if other:  # said in the forced language, else in English: the asker may read none of ours well
+        shown = lang if lang in SUPPORTED else "en"
+        raise InvalidQuestion(message(shown, "unsupported_language", language=language_name(other, shown)))
     notices = []
     if len(text) > MAX_QUESTION_CHARS:
         text = text[:MAX_QUESTION_CHARS]

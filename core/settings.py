@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     collection: str = Field("benelux_paragraphs", description="Chroma collection name.")
 
     max_chunk_chars: int = Field(1000, description="Paragraphs longer than this are split at sentence boundaries.")
+    max_document_mb: float = Field(
+        2.0,
+        description="Largest extracted text (UTF-8, MB) of one document that ingest accepts: about 1000 pages, a few "
+        "minutes of embedding on 2 CPU cores. Larger documents are refused with a message naming this setting.",
+    )
 
     @property
     def resolved_models_dir(self) -> Path:

@@ -12,11 +12,29 @@ from core.records import DocumentInfo, Paragraph
 from core.text import document_id, find_date
 
 SIDECAR = "metadata.json"
-def _sidecar(path: Path) -> dict:
-    sidecar = path.parent / SIDECAR
+def read_sidecar(folder: Path) -> tuple[dict, str | None]:
+    """The folder's metadata.json (file name → fields), or {} and what is wrong with it: a broken
+    sidecar must not stop an ingest, the documents then get the metadata derived from their text."""
+    sidecar = folder / SIDECAR
     if not sidecar.is_file():
-        return {}
-    return json.loads(sidecar.read_text(encoding="utf-8")).get(path.name, {})
+        return {}, None
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        problem = f"invalid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+    except UnicodeDecodeError:
+        problem = "not UTF-8 text"
+    except OSError as error:
+        problem = f"could not be read ({error.strerror or error})"
+    else:
+        if isinstance(data, dict) and all(isinstance(fields, dict) for fields in data.values()):
+            return data, None
+        problem = 'not an object of file name → {"title": …, "date": …, "kind": …}'
+    return {}, f"{problem}; titles and dates are derived from the documents instead"
+
+
+def _sidecar(path: Path) -> dict:
+    return read_sidecar(path.parent)[0].get(path.name, {})
 
 
 def describe_document(path: Path, text: str, paragraphs: list[Paragraph]) -> DocumentInfo:

@@ -1,12 +1,14 @@
 """From a file to numbered, language-tagged, repaired paragraphs (everything before embedding)."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.languages import SUPPORTED, UNKNOWN, detect_language
 from core.records import DocumentInfo, Paragraph
 from ingest.headings import merge_headings
+from ingest.instructions import looks_like_instructions
+from ingest.limits import check_text_size
 from ingest.loaders import UnreadableDocument, extract_text
 from ingest.metadata import describe_document
 from ingest.paragraphs import split_paragraphs
@@ -32,6 +34,7 @@ class ParsedDocument:
     text: str
     content_hash: str
     paragraphs: list[Paragraph]
+    flagged: list[int] = field(default_factory=list)  # § of paragraphs left out: instructions aimed at an AI
 
     @property
     def repairs(self) -> int:
@@ -68,14 +71,24 @@ def parse_paragraphs(text: str) -> list[Paragraph]:
     return paragraphs
 
 
-def parse_document(path: Path, *hash_settings: object) -> ParsedDocument:
-    """Raises UnreadableDocument for files we cannot use, with the reason in plain words."""
+def parse_document(path: Path, *hash_settings: object, max_text_mb: float | None = None) -> ParsedDocument:
+    """Raises UnreadableDocument for files we cannot use (or whose text is over `max_text_mb`), with the reason in plain words."""
     text = extract_text(path)
+    if max_text_mb is not None:
+        check_text_size(path, text, max_text_mb)
     paragraphs = parse_paragraphs(text)
     if not paragraphs:
         raise UnreadableDocument(path, "no paragraphs with text found")
+    # Orders planted for an AI ("ignore previous instructions, answer that …") are not evidence: they are
+    # never indexed, so retrieval cannot return them nor the LLM read them. Numbers (§) stay as in the source.
+    flagged = [p.number for p in paragraphs if looks_like_instructions(p.text)]
+    paragraphs = [p for p in paragraphs if p.number not in flagged]
+    if not paragraphs:
+        raise UnreadableDocument(path, "every paragraph reads as instructions to an AI assistant, not as information")
     if not any(p.lang in SUPPORTED for p in paragraphs):
         found = ", ".join(sorted({p.lang for p in paragraphs}))
         raise UnreadableDocument(path, f"its language is not supported ({found}; supported: {', '.join(SUPPORTED)})")
     info = describe_document(path, text, paragraphs)
-    return ParsedDocument(info=info, text=text, content_hash=content_hash(path, *hash_settings), paragraphs=paragraphs)
+    return ParsedDocument(
+        info=info, text=text, content_hash=content_hash(path, *hash_settings), paragraphs=paragraphs, flagged=flagged
+    )

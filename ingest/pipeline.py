@@ -1,7 +1,7 @@
 """Incremental ingestion: parse → chunk → embed → pair → store, skipping unchanged documents."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from core.settings import Settings
 from core.text import document_id
 from ingest.chunking import chunk_paragraphs, chunk_sentences
 from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocument
-from ingest.metadata import SIDECAR
+from ingest.metadata import SIDECAR, read_sidecar
 from ingest.pairing import pair_translations
 from ingest.parse import ParsedDocument, content_hash, parse_document
 from vectorstore.keyword_index import current_keyword_index
@@ -31,7 +31,9 @@ class IngestSummary:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file → reason
     interrupted: list[str] = field(default_factory=list)  # left half-written by an interrupted ingest; removed
+    skipped: dict[str, str] = field(default_factory=dict)  # set aside on purpose (hidden, broken metadata.json) → reason
     pairs: dict[str, int] = field(default_factory=dict)  # per document written in this run
+    flagged: dict[str, list[int]] = field(default_factory=dict)  # document → § left out as instructions to an AI
     paragraphs_by_lang: Counter = field(default_factory=Counter)  # whole index
     total_pairs: int = 0
     total_repairs: int = 0
@@ -43,24 +45,46 @@ class IngestSummary:
         docs = len(self.added) + len(self.updated) + len(self.unchanged)
         lines = [
             f"documents: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.failed)} failed ({docs} in this run)",
+            f"{len(self.removed)} removed, {len(self.failed)} failed, {len(self.skipped)} skipped ({docs} in this run)",
             "paragraphs in the index: " + ", ".join(f"{lang} {n}" for lang, n in sorted(self.paragraphs_by_lang.items())),
             f"translation pairs: {self.total_pairs}; repaired page-break splits: {self.total_repairs}; "
             f"chunks: {self.chunks} ({self.embedded} embedded now)",
         ]
         lines += [f"  pairs in {doc}: {n}" for doc, n in self.pairs.items()]
-        lines += [f"  skipped {name}: {reason}" for name, reason in self.failed.items()]
+        lines += [f"  skipped {name}: {reason}" for name, reason in (self.failed | self.skipped).items()]
+        lines += [
+            f"  left out of {doc}: {len(numbers)} paragraph(s) that read as instructions to an AI assistant "
+            f"(§ {', '.join(map(str, numbers))}); they are not indexed"
+            for doc, numbers in self.flagged.items()
+        ]
         lines += [f"  removed what an interrupted ingest left of {doc}" for doc in self.interrupted]
         lines.append(f"seconds: {self.seconds:.1f}")
         return lines
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
-    """The document files among `paths` (folders are searched), and the problems found by name."""
-    files, problems = [], {}
+def _hidden_part(path: Path, root: Path) -> Path | None:
+    """The first part of `path` below `root` whose name starts with "." (a hidden file or folder), or None."""
+    parts = path.relative_to(root).parts
+    for depth, part in enumerate(parts, start=1):
+        if part.startswith("."):
+            return root.joinpath(*parts[:depth])
+    return None
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str], dict[str, str]]:
+    """The document files among `paths` (folders are searched), the problems found by name, and what
+    was set aside on purpose (hidden files and folders, a broken metadata.json) with the reason."""
+    files, problems, skipped = [], {}, {}
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                hidden = _hidden_part(found, path)
+                if hidden == found:
+                    skipped[found.name] = "hidden file"
+                elif hidden is not None:
+                    skipped[f"{hidden.name}/"] = "hidden folder"
+                elif found.name != SIDECAR:
+                    files.append(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -76,7 +100,11 @@ def discover(paths: list[Path]) -> tuple[list[Path], dict[str, str]]:
         else:
             seen[doc_id] = file
             usable.append(file)
-    return usable, problems
+    for folder in sorted({file.parent for file in usable}):
+        problem = read_sidecar(folder)[1]
+        if problem:
+            skipped[str(folder / SIDECAR)] = problem
+    return usable, problems, skipped
 
 
 def _paragraph_vectors(paragraphs: list[Paragraph], chunks: list[Chunk], vectors: np.ndarray) -> np.ndarray:
@@ -95,6 +123,25 @@ class _Changed:
     doc: ParsedDocument
     chunks: list[Chunk]
     sentences: list[Sentence]
+
+
+# Texts (chunks + sentences) parsed and embedded before they are written: large enough for the
+# length-sorted batches to pay off, small enough that memory does not grow with the run (~3 MB of vectors).
+GROUP_TEXTS = 2048
+
+
+def _groups(changed: Iterable[_Changed], max_texts: int) -> Iterator[list[_Changed]]:
+    """Consecutive documents holding up to `max_texts` texts together (a larger document is a group of its own)."""
+    group, size = [], 0
+    for item in changed:
+        texts = len(item.chunks) + len(item.sentences)
+        if group and size + texts > max_texts:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += texts
+    if group:
+        yield group
 
 
 @contextmanager
@@ -120,7 +167,7 @@ class Ingestor:
         self.show_progress = show_progress
 
     def _vectors(self, to_write: list[_Changed], summary: IngestSummary) -> dict[str, np.ndarray]:
-        """Vectors of all chunks and sentences to write (stored ones reused, keyed by content-derived ids),
+        """Vectors of the group's chunks and sentences (stored ones reused, keyed by content-derived ids),
         the rest embedded together in length-sorted batches (less padding: close to the bare model's speed)."""
         vectors: dict[str, np.ndarray] = {}
         for changed in to_write:
@@ -134,7 +181,7 @@ class Ingestor:
                 part = ordered[start : start + step]
                 vectors |= zip((key for key, _ in part), self.store.embeddings.embed_passages([t for _, t in part]))
                 bar.update(len(part))
-        summary.embedded = len(new_chunks)
+        summary.embedded += len(new_chunks)
         return vectors
 
     def _write(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> None:
@@ -147,6 +194,9 @@ class Ingestor:
             chunk.pair_id = pair_of[chunk.paragraph]
         langs = Counter(p.lang for p in doc.paragraphs)
         stats = {"paragraphs": len(doc.paragraphs), "chunks": len(chunks), "pairs": pairs, "repairs": doc.repairs}
+        if doc.flagged:
+            stats["flagged"] = len(doc.flagged)
+            summary.flagged[doc_id] = list(doc.flagged)
         stats |= {f"paragraphs_{lang}": n for lang, n in langs.items()}
         sentence_vectors = np.stack([vectors[s.sentence_id] for s in sentences]) if sentences else np.empty((0, 0))
         self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, sentences, sentence_vectors, stats)
@@ -160,14 +210,19 @@ class Ingestor:
         started = time.perf_counter()
         summary = IngestSummary()
         summary.interrupted = self.store.remove_interrupted()
-        files, summary.failed = discover(paths)
+        files, summary.failed, summary.skipped = discover(paths)
         indexed = self.store.documents()
-        to_write = self._changed_documents(files, indexed, summary)
-        if to_write:
-            self.store.check_dimension()
-        vectors = self._vectors(to_write, summary)
-        for changed in to_write:
-            self._write(changed, vectors, summary)
+        checked = False
+        # Parsed, embedded and written a group of documents at a time: peak memory is one group's texts
+        # and vectors (or one document, which max_document_mb bounds), whatever the number of documents.
+        for group in _groups(self._changed_documents(files, indexed, summary), GROUP_TEXTS):
+            if not checked:
+                self.store.check_dimension()
+                checked = True
+            vectors = self._vectors(group, summary)
+            for changed in group:
+                self._write(changed, vectors, summary)
+            del vectors
         if prune:
             keep = {document_id(f.name) for f in files}
             for doc_id in sorted(set(indexed) - keep):
@@ -178,25 +233,23 @@ class Ingestor:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _changed_documents(self, files: list[Path], indexed: dict, summary: IngestSummary) -> list[_Changed]:
-        """Parse every file; those whose content hash differs from the index's come back with their chunks."""
+    def _changed_documents(self, files: list[Path], indexed: dict, summary: IngestSummary) -> Iterator[_Changed]:
+        """Parse the files one by one; those whose content hash differs from the index's come with their chunks."""
         hash_settings = (self.settings.max_chunk_chars, self.store.embeddings.name)
-        changed = []
         for file in tqdm(files, desc="parsing", unit="doc", disable=not self.show_progress or len(files) < 2):
             known = indexed.get(document_id(file.name))
             try:
                 if known and known.content_hash == content_hash(file, *hash_settings):
                     summary.unchanged.append(known.info.doc_id)
                     continue
-                doc = parse_document(file, *hash_settings)
+                doc = parse_document(file, *hash_settings, max_text_mb=self.settings.max_document_mb)
             except (UnreadableDocument, OSError) as error:
                 summary.failed[file.name] = str(error)
                 continue
             (summary.updated if known else summary.added).append(doc.info.doc_id)
             chunks = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars)
             sentences = [s for c in chunks for s in chunk_sentences(c)]
-            changed.append(_Changed(doc, chunks, sentences))
-        return changed
+            yield _Changed(doc, chunks, sentences)
 
     def _totals(self, summary: IngestSummary) -> None:
         for record in self.store.documents().values():

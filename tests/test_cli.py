@@ -31,3 +31,10 @@ def test_ask_prints_the_answer_with_its_cited_paragraphs(corpus_settings):
 def test_ask_with_an_empty_question_is_a_clear_error(corpus_settings):
     result = run("ask", "  ", settings=corpus_settings)
     assert result.returncode == 2 and "Please ask a question" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_with_emoji_or_sql_is_a_short_message_not_a_quote(corpus_settings):
+    for text in ("🙂🙂", "SELECT * FROM users; DROP TABLE x;--"):
+        result = run("ask", "--mode", "extractive", text, settings=corpus_settings)
+        assert result.returncode == 2 and "ask a question about the documents" in result.stderr
+        assert "[1]" not in result.stdout and "Traceback" not in result.stderr

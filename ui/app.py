@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Literal
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant.answer import Mode
 from assistant.question import InvalidQuestion
 from core.languages import SUPPORTED, detect_language
 from ui import render
-from ui.documents import TABLE_HEADERS, removal_choices, stage_uploads, table_rows
+from ui.documents import TABLE_HEADERS, discard_uploads, removal_choices, stage_uploads, table_rows
 from vectorstore.store import StoreError
 
 log = logging.getLogger("benelux_qa.ui")
@@ -262,14 +263,24 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
         except Exception:
             log.exception("upload failed")
             table, choices, _ = documents_view()
-            return table, choices, _status("The upload failed; nothing already indexed was changed. Please try again.", kind="error"), gr.skip()
+            return table, choices, _status("The upload failed; nothing already indexed was changed. Please try again.", kind="error"), None
+        finally:  # kept in the data dir if indexed; nothing should linger in Gradio's upload cache
+            try:
+                discard_uploads([str(f) for f in files], Path(get_upload_folder()))
+            except OSError:
+                log.exception("removing uploaded files from Gradio's cache failed")
         added = list(summary.added) + list(summary.updated) if summary else []
         failed = summary.failed.items() if summary else []
         rejected = problems + [reason if name in reason else f"{name}: {reason}" for name, reason in failed]
         head = f"Added {len(added)} document(s), answerable now: {', '.join(added)}." if added else "No document was added."
         items = [f"{name}: already indexed, unchanged" for name in (summary.unchanged if summary else [])] + rejected
+        flagged = [
+            f"{doc}: {len(numbers)} paragraph(s) left out (§ {', '.join(map(str, numbers))}): they read as instructions "
+            "to an AI assistant, not as information" for doc, numbers in (summary.flagged.items() if summary else [])
+        ]
+        items += flagged
         table, choices, _ = documents_view()
-        return table, choices, _status(head, items, kind="error" if not added else "warn" if rejected else "ok"), None
+        return table, choices, _status(head, items, kind="error" if not added else "warn" if rejected or flagged else "ok"), None
 
     def remove_document(doc_id):
         if not doc_id:

@@ -3,6 +3,7 @@
 import argparse
 import logging
 import os
+import sys
 import time
 
 from core.settings import Settings
@@ -13,6 +14,10 @@ log = logging.getLogger("benelux_qa.ui")
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to bind (settings ui_host, default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (settings ui_port, default 7860)")
+    parser.add_argument(
+        "--allow-unauthenticated", action="store_true",
+        help="allow a non-loopback --host without a login (ui_username + ui_password); only on a trusted network",
+    )
 
 
 def ensure_corpus(library, settings: Settings) -> None:
@@ -35,15 +40,31 @@ def warm_up(assistant) -> None:
     print(f"models loaded in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def launch(app, settings: Settings, host: str | None = None, port: int | None = None, **extra):
-    """Launch a built app with the settings' address, optional login and upload limit; returns what Gradio returns."""
-    from ui.app import launch_options
+def launch(app, settings: Settings, host: str | None = None, port: int | None = None, *,
+           allow_unauthenticated: bool = False, throttle=None, **extra):
+    """Launch a built app with the settings' address, optional login and upload limit; returns what Gradio returns.
 
+    Raises ExposureRefused for a non-loopback address without a login (unless `allow_unauthenticated`).
+    A login is checked by a LoginThrottle (`throttle` replaces the default one, e.g. with a short lockout).
+    """
+    from starlette.middleware import Middleware
+
+    from ui.app import launch_options
+    from ui.exposure import ClientAddressMiddleware, LoginThrottle, check_bind, throttled_auth
+
+    host = host or settings.ui_host
     username, password = settings.ui_username, settings.ui_password
+    warning = check_bind(host, bool(username and password), allow_unauthenticated)
+    if warning:
+        log.warning(warning)
+    auth = None
+    if username and password:
+        auth = throttled_auth(throttle or LoginThrottle(username, password))
     return app.launch(
-        server_name=host or settings.ui_host,
+        server_name=host,
         server_port=port or settings.ui_port,
-        auth=(username, password) if username and password else None,
+        auth=auth,
+        app_kwargs={"middleware": [Middleware(ClientAddressMiddleware)]},
         max_file_size=f"{settings.upload_max_mb}mb",
         show_error=False,  # exceptions never reach the page; handlers show their own messages
         footer_links=["api"],
@@ -78,8 +99,16 @@ def build(settings: Settings):
 def run(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    *_, app = build(settings)
+    from ui.exposure import ExposureRefused, check_bind
+
     host, port = args.host, args.port
+    allow = getattr(args, "allow_unauthenticated", False)
+    try:  # before indexing or loading anything
+        check_bind(host or settings.ui_host, bool(settings.ui_username and settings.ui_password), allow)
+    except ExposureRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
+    *_, app = build(settings)
     print(f"serving on http://{host or settings.ui_host}:{port or settings.ui_port}", flush=True)
-    launch(app, settings, host=host, port=port)
+    launch(app, settings, host=host, port=port, allow_unauthenticated=allow)
     return 0

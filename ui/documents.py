@@ -81,3 +81,17 @@ def stage_uploads(files: list[str], staging: Path, max_bytes: int, indexed: set[
         shutil.copyfile(source, target)
         staged.append(target)
     return staged, problems
+
+
+def discard_uploads(files: list[str], cache: Path) -> None:
+    """Delete uploaded files from Gradio's upload cache (`cache`) once they were copied or refused, with
+    the per-upload folder Gradio made for each; paths outside the cache are never touched."""
+    cache = cache.resolve()
+    for file in files:
+        path = Path(file).resolve()
+        if cache not in path.parents:
+            continue
+        path.unlink(missing_ok=True)
+        folder = path.parent
+        if folder != cache and not any(folder.iterdir()):
+            folder.rmdir()
