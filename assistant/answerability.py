@@ -4,8 +4,9 @@ whose parameters are data (fitted by `benelux-qa calibrate`, never constants in 
 The signals are relative to the question's own retrieval, not absolute cosines (e5's similarities sit in
 a narrow band whose place differs from corpus to corpus and between language pairs): how far the best
 passage stands out from the other candidates, the gap to the second, whether it is in another language
-than the question, how much of the question's content it covers, and whether the quoted evidence holds
-the kind of answer asked for (a date, a name, a place, a quantity).
+than the question, how much of the question's content it covers, whether the quoted evidence holds
+the kind of answer asked for (a date, a name, a place, a quantity), and how much of what the question
+talks about occurs nowhere in the documents.
 """
 
 import json
@@ -30,14 +31,20 @@ class Signals:
     coverage: float  # share of the question's content words found in the best passage (either language)
     evidence: float  # cosine between the question and the best evidence sentence
     type_missing: float  # 1 when a date, name, place or quantity is asked and the evidence holds none
+    unknown_terms: float  # share of the question's content words that occur nowhere in the documents
 
 
 def _stems(text: str, lang: str) -> set[str]:
-    return {w[:_PREFIX] for w in analyze(text, lang)}
+    """Beginnings of the content words (numbers left to the other checks)."""
+    return {w[:_PREFIX] for w in analyze(text, lang) if not w.isdigit()}
 
 
-def signals(question: str, lang: str, passages: list[Passage], background: float, chosen: list[ScoredSentence], kind: AnswerType) -> Signals:
-    """The signals of one answered question (`passages` best first, `chosen` the evidence to quote)."""
+def signals(
+    question: str, lang: str, passages: list[Passage], background: float, chosen: list[ScoredSentence],
+    kind: AnswerType, corpus_terms: set[str],
+) -> Signals:
+    """The signals of one answered question (`passages` best first, `chosen` the evidence to quote,
+    `corpus_terms` the word beginnings of all documents)."""
     best = passages[0]
     top = best.dense_score or 0.0
     second = passages[1].dense_score if len(passages) > 1 and passages[1].dense_score is not None else background
@@ -51,6 +58,7 @@ def signals(question: str, lang: str, passages: list[Passage], background: float
         coverage=len(asked & found) / len(asked) if asked else 0.0,
         evidence=max((s.similarity for s in chosen), default=0.0),
         type_missing=float(kind is not AnswerType.OTHER and not any(holds(s.text, kind, question) for s in chosen)),
+        unknown_terms=len(asked - corpus_terms) / len(asked) if asked else 0.0,
     )
 
 

@@ -83,7 +83,9 @@ class Assistant:
             timings={"retrieval_s": time.perf_counter() - started},
         )
         if passages and chosen and not asks_unknown_number(prepared.text, self.retriever.corpus_terms):
-            observed = signals(prepared.text, prepared.lang, passages, retrieved.background, chosen, kind)
+            observed = signals(
+                prepared.text, prepared.lang, passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
+            )
             answer.signals, answer.answerability = asdict(observed), self.answerability.probability(observed)
         else:  # nothing to quote, or a number (a year, an article) the documents never mention
             answer.answerability = 0.0

@@ -92,11 +92,19 @@ _WRITTEN_DATE = re.compile(r"\b(\d{1,2})(?:er)?\.? (" + "|".join(sorted(_MONTHS,
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _MONTH = re.compile(r"\b(?:" + "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True)) + r")\b", re.I)
+_UNITS = (
+    "jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|uren|minuten|keer|procent|euro|miljoen|miljard"
+    "|an|ans|année|années|mois|semaine|semaines|jour|jours|heure|heures|minute|minutes|fois|pour cent|euros|millions?|milliards?"
+    "|year|years|month|months|weeks?|days?|hours?|minutes?|times|percent|per cent|millions?|billions?"
+)
 NUMBER_WORDS = frozenset({
     "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twaalf", "twintig", "honderd", "duizend", "miljoen",
     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "vingt", "cent", "mille", "million",
     "two", "three", "four", "five", "seven", "eight", "nine", "ten", "twelve", "twenty", "hundred", "thousand", "million",
 })
+
+
+_COUNTED = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:" + _UNITS + r")\b", re.I)
 
 
 def mentions_time(text: str) -> bool:
@@ -105,9 +113,10 @@ def mentions_time(text: str) -> bool:
 
 
 def quantities(text: str) -> set[str]:
-    """The numbers that are not years, and the number words, of `text` ("61", "trois")."""
+    """The numbers that are not years ("61", "15"), and number words that count a unit ("trois ans",
+    "twee keer"; not "the three countries"), of `text`."""
     found = {n for n in numbers(text) if not _YEAR.fullmatch(n)}
-    return found | {w for w in WORD.findall(text.lower()) if w in NUMBER_WORDS}
+    return found | {m.group(1).lower() for m in _COUNTED.finditer(text)}
 
 
 def find_date(text: str) -> str | None:

@@ -16,7 +16,11 @@ MAX_FALSE_REFUSALS = 0.05
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--qa", type=Path, required=True, metavar="FILE", help="question file (JSONL, as for eval)")
+    parser.add_argument(
+        "--qa", required=True, action="append", metavar="FILE[=DATA_DIR]",
+        help="question file (JSONL, as for eval), answered from the current index, or from the index in DATA_DIR; "
+             "repeat to fit on several corpora at once",
+    )
     parser.add_argument("--split", choices=["tune", "test", "all"], default="tune",
                         help="which questions to fit on (default: tune; questions without a split count as tune)")
     parser.add_argument("--max-false-refusals", type=float, default=MAX_FALSE_REFUSALS,
@@ -25,28 +29,34 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.assistant import Assistant, IndexMissing
+def _signals(settings: Settings, path: Path, split: str, quiet: bool) -> tuple[list[Signals], list[bool]]:
+    """The signals of the answers to the file's questions (of `split`), and whether each is answerable."""
+    from assistant.assistant import Assistant
 
-    try:
-        questions = [q for q in load_questions(args.qa) if args.split == "all" or q.get("split", "tune") == args.split]
-    except (OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    questions = [q for q in load_questions(path) if split == "all" or q.get("split", "tune") == split]
     assistant = Assistant(settings)
     observed, answerable = [], []
+    for q in tqdm(questions, desc=f"calibrating on {path.name}", unit="q", disable=quiet):
+        answer = assistant.ask(q["question"], mode=Mode.EXTRACTIVE)
+        if answer.signals:  # else refused before any signal (nothing to quote, a number never mentioned)
+            observed.append(Signals(**answer.signals))
+            answerable.append(q["answerable"])
+    return observed, answerable
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.assistant import IndexMissing
+
+    observed, answerable = [], []
     try:
-        for q in tqdm(questions, desc="calibrating", unit="q", disable=args.quiet):
-            answer = assistant.ask(q["question"], mode=Mode.EXTRACTIVE)
-            if answer.signals:  # else refused before any signal (nothing to quote, a number never mentioned)
-                observed.append(Signals(**answer.signals))
-                answerable.append(q["answerable"])
-    except IndexMissing as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    try:
-        model = fit_model(observed, answerable, args.max_false_refusals, f"{args.qa} ({args.split}, {len(observed)} questions)")
-    except ValueError as error:
+        for spec in args.qa:
+            path, _, data_dir = spec.partition("=")
+            where = settings.model_copy(update={"data_dir": Path(data_dir)}) if data_dir else settings
+            found = _signals(where, Path(path), args.split, args.quiet)
+            observed += found[0]
+            answerable += found[1]
+        model = fit_model(observed, answerable, args.max_false_refusals, f"{' '.join(args.qa)} ({args.split}, {len(observed)} questions)")
+    except (OSError, ValueError, IndexMissing) as error:  # unreadable or bad question file, empty index, one-sided set
         print(f"error: {error}", file=sys.stderr)
         return 2
     out = args.out or settings.calibration_path

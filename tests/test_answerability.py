@@ -99,7 +99,7 @@ def test_the_shipped_model_loads_and_a_fit_separates_what_it_was_given(tmp_path)
         shift = 0.04 if answerable else 0.0
         return Signals(standout=0.03 + shift + rng.normal(0, 0.01), gap=rng.normal(0.01, 0.005), cross_lingual=0.0,
                        coverage=0.3 + 5 * shift + rng.normal(0, 0.05), evidence=0.85 + rng.normal(0, 0.01),
-                       type_missing=float(not answerable and rng.random() < 0.5))
+                       type_missing=float(not answerable and rng.random() < 0.5), unknown_terms=0.0)
 
     labels = [True] * 60 + [False] * 20
     fitted = fit_model([signals(a) for a in labels], labels, 0.05, "synthetic")
@@ -120,4 +120,4 @@ def test_a_damaged_calibration_file_is_a_clear_error(tmp_path):
 
 def test_a_model_needs_both_kinds_of_questions():
     with pytest.raises(ValueError, match="unanswerable"):
-        fit_model([Signals(0, 0, 0, 0, 0, 0)] * 3, [True] * 3, 0.05, "x")
+        fit_model([Signals(0, 0, 0, 0, 0, 0, 0)] * 3, [True] * 3, 0.05, "x")
