@@ -8,7 +8,7 @@ from pathlib import Path
 from core.settings import REPO_ROOT, Settings
 from eval.metrics import SUMMARY_KEYS
 from eval.report import summary_table, write_reports
-from eval.runner import MODES, load_questions, run_eval
+from eval.runner import MODES, SPLITS, QuestionFileError, load_questions, run_eval, select_split
 
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "questions.jsonl"
 REPORTS_DIR = REPO_ROOT / "eval" / "reports"
@@ -24,6 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add("--qa", type=Path, default=DEFAULT_QUESTIONS, metavar="FILE",
         help="question file (JSONL; default: the project's eval/questions.jsonl)")
+    add("--split", choices=(*SPLITS, "all"), default="all",
+        help='only the questions whose "split" is this (CI gates on test; tune on tune); default: all of them')
     add("--mode", choices=MODES, default="extractive", help="how to answer (retrieval: no answer, retrieval metrics only)")
     add("--k", type=_positive, default=5,
         help="passages retrieved in retrieval mode and counted by mrr (hit_at_5 always looks at the first 5; "
@@ -73,7 +75,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         floors = load_floors(args.floors) if args.floors else {}
-        questions = load_questions(args.qa)
+        questions = select_split(load_questions(args.qa), args.split)
+        if not questions:
+            raise QuestionFileError(f"{args.qa}: no question has split {args.split!r}")
     except (OSError, ValueError) as error:  # unreadable file, bad JSON, QuestionFileError
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except IndexMissing as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    report["meta"]["questions"] = str(args.qa)
+    report["meta"].update(questions=str(args.qa), split=args.split)
     paths = write_reports(report, args.out or REPORTS_DIR / f"report-{args.mode}.json")
     print(summary_table(report["summary"]))
     print("reports: " + ", ".join(map(str, paths)))

@@ -75,6 +75,7 @@ def markdown(report: dict, chart_name: str) -> str:
         for item in worst
     ]
     source = f", {meta['questions']}" if "questions" in meta else ""
+    source += f", split {meta['split']}" if meta.get("split", "all") != "all" else ""
     return "\n\n".join([
         f"# Evaluation report — {meta['mode']} mode, k={meta['k']}{source}",
         "Fractions are in 0..1 and times in seconds; n/a means the metric has no items to count in this run.",

@@ -11,6 +11,7 @@ from core.languages import SUPPORTED, UNKNOWN, detect_language
 from eval.metrics import first_hit_rank, passage_hits, strip_quotes, summarise, summarise_by
 
 MODES = ("generative", "extractive", "retrieval")
+SPLITS = ("tune", "test")  # a question's optional "split": tune on one half, gate (CI floors) on the other
 _FIELDS = {
     "id": str, "lang": str, "question": str, "answerable": bool, "doc": (str, type(None)),
     "evidence": list, "answer_keywords": list, "kind": str,
@@ -43,6 +44,8 @@ def _check(q: object, seen: set[str]) -> str | None:
         return "an answerable question needs at least one evidence string"
     if not all(isinstance(g, list) and g and all(isinstance(k, str) and k.strip() for k in g) for g in q["answer_keywords"]):
         return "answer_keywords must be a list of non-empty lists of non-empty strings"
+    if "split" in q and q["split"] not in SPLITS:
+        return f"split {q['split']!r} is not one of {', '.join(SPLITS)}"
     return None
 
 
@@ -65,6 +68,15 @@ def load_questions(path: str | Path) -> list[dict]:
     if not questions:
         raise QuestionFileError(f"{path}: no questions")
     return questions
+
+
+def select_split(questions: list[dict], split: str) -> list[dict]:
+    """The questions of one split ("tune" or "test"; a question without a split is in neither), or all of them."""
+    if split == "all":
+        return list(questions)
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)} or all, not {split!r}")
+    return [q for q in questions if q.get("split") == split]
 
 
 def answer_language(answer: Answer) -> str:
@@ -98,8 +110,8 @@ def _streamed(assistant, question: str, mode: Mode) -> tuple[Answer, float, floa
 def run_item(assistant, q: dict, mode: str, k: int) -> dict:
     """Asks (or, in retrieval mode, only retrieves for) one question and records the result."""
     item = {
-        "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "question": q["question"],
-        "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
+        "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "split": q.get("split"),
+        "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
         "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
     }
     if mode == "retrieval":

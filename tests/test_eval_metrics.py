@@ -12,7 +12,7 @@ from assistant.answer import Answer, Citation, Mode, Passage
 from eval.command import configure, floor_failures, run
 from eval.metrics import SUMMARY_KEYS, keywords_match, passage_hits, strip_quotes, summarise, summarise_by
 from eval.report import write_reports
-from eval.runner import QuestionFileError, answer_language, load_questions, run_eval
+from eval.runner import QuestionFileError, answer_language, load_questions, run_eval, select_split
 
 EVIDENCE = "Alle drie de Benelux-landen zijn bij EMPACT THB aangesloten."
 DUTCH = "Het Comité vindt dat de samenwerking tussen politie en justitie in de drie landen verder versterkt moet worden."
@@ -290,6 +290,8 @@ def test_loader_reads_a_valid_file_and_skips_blank_lines(tmp_path):
     (json.dumps({**question("x"), "evidence": []}), "at least one evidence"),
     (json.dumps({**question("x"), "answer_keywords": [["ok"], []]}), "answer_keywords"),
     (json.dumps(question("a")), "duplicate id 'a'"),
+    (json.dumps({**question("x"), "split": "train"}), "split 'train' is not one of tune, test"),
+    (json.dumps({**question("x"), "split": None}), "split None"),
 ])
 def test_loader_rejects_a_malformed_line_naming_it(tmp_path, bad_line, message):
     path = tmp_path / "q.jsonl"
@@ -297,6 +299,19 @@ def test_loader_rejects_a_malformed_line_naming_it(tmp_path, bad_line, message):
     with pytest.raises(QuestionFileError) as error:
         load_questions(path)
     assert "line 3:" in str(error.value) and message in str(error.value)
+
+
+def test_split_is_optional_and_selects_questions(tmp_path):
+    path = tmp_path / "q.jsonl"
+    lines = [{**question("a"), "split": "tune"}, {**question("b"), "split": "test"}, question("c"),
+             {**question("u", answerable=False), "split": "test"}]
+    path.write_text("".join(json.dumps(q) + "\n" for q in lines), encoding="utf-8")
+    questions = load_questions(path)
+    assert [q["id"] for q in select_split(questions, "all")] == ["a", "b", "c", "u"]
+    assert [q["id"] for q in select_split(questions, "tune")] == ["a"]
+    assert [q["id"] for q in select_split(questions, "test")] == ["b", "u"]  # no split: in neither half
+    with pytest.raises(ValueError, match="split"):
+        select_split(questions, "train")
 
 
 # --- floors and the command -----------------------------------------------------------------------------------
@@ -313,10 +328,10 @@ def test_lower_is_better_metrics_have_a_ceiling():
     assert floor_failures(summary, {"false_refusal_rate": 0.05, "latency_p50_s": 0.5}) == ["false_refusal_rate = 0.100 is over its ceiling 0.05"]
 
 
-def _command(monkeypatch, tmp_path, *argv):
+def _command(monkeypatch, tmp_path, *argv, questions=None):
     monkeypatch.setitem(sys.modules, "assistant.assistant", types.SimpleNamespace(Assistant=lambda settings: FakeAssistant(), IndexMissing=LookupError))
     qa = tmp_path / "q.jsonl"
-    qa.write_text("".join(json.dumps(q) + "\n" for q in questions_for_fake()), encoding="utf-8")
+    qa.write_text("".join(json.dumps(q) + "\n" for q in questions or questions_for_fake()), encoding="utf-8")
     parser = argparse.ArgumentParser()
     configure(parser)
     return run(parser.parse_args(["--qa", str(qa), "--out", str(tmp_path / "r" / "report.json"), "--quiet", *argv]), settings=None)
@@ -341,3 +356,21 @@ def test_command_reports_bad_inputs_clearly(monkeypatch, tmp_path, capsys):
     assert "unknown metric(s) hit_at_10" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _command(monkeypatch, tmp_path, "--k", "0")
+
+
+def test_command_split_filters_the_questions_and_is_recorded(monkeypatch, tmp_path, capsys):
+    a, b, u = questions_for_fake()
+    questions = [{**a, "split": "tune"}, {**b, "split": "test"}, {**u, "split": "test"}]
+    assert _command(monkeypatch, tmp_path, "--split", "test", questions=questions) == 0
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["meta"]["split"] == "test" and report["summary"]["n"] == 2
+    assert [(i["id"], i["split"]) for i in report["items"]] == [("b", "test"), ("u", "test")]
+    assert "split test" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert _command(monkeypatch, tmp_path, questions=questions) == 0  # default: all
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["meta"]["split"] == "all" and report["summary"]["n"] == 3
+    capsys.readouterr()
+    assert _command(monkeypatch, tmp_path, "--split", "tune") == 2  # questions without splits
+    assert "no question has split 'tune'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _command(monkeypatch, tmp_path, "--split", "train")
