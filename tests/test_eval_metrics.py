@@ -374,3 +374,46 @@ def test_command_split_filters_the_questions_and_is_recorded(monkeypatch, tmp_pa
     assert "no question has split 'tune'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _command(monkeypatch, tmp_path, "--split", "train")
+
+
+def test_command_corpus_reads_its_questions_and_writes_its_own_reports(monkeypatch, tmp_path, capsys):
+    import eval.command as command
+
+    corpus = tmp_path / "corpora" / "tiny"
+    corpus.mkdir(parents=True)
+    (corpus / "questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions_for_fake()), encoding="utf-8")
+    monkeypatch.setattr(command, "CORPORA_DIR", tmp_path / "corpora")
+    monkeypatch.setattr(command, "REPORTS_DIR", tmp_path / "reports")
+    monkeypatch.setitem(sys.modules, "assistant.assistant", types.SimpleNamespace(Assistant=lambda settings: FakeAssistant(), IndexMissing=LookupError))
+    assert command.corpus_names() == ["tiny"]
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    assert run(parser.parse_args(["--corpus", "tiny", "--mode", "retrieval", "--quiet"]), settings=None) == 0
+    report = json.loads((tmp_path / "reports" / "tiny" / "report-retrieval.json").read_text(encoding="utf-8"))
+    assert report["meta"]["questions"] == str(corpus / "questions.jsonl") and report["summary"]["n"] == 3
+    with pytest.raises(SystemExit):  # one question source at a time
+        parser.parse_args(["--corpus", "tiny", "--qa", "q.jsonl"])
+
+
+class _IndexedFake(FakeAssistant):
+    """The fake assistant with a store that has indexed `doc_ids`."""
+
+    def __init__(self, doc_ids):
+        super().__init__()
+        self.store = types.SimpleNamespace(documents=lambda: dict.fromkeys(doc_ids))
+
+
+def test_command_refuses_an_index_without_the_questions_documents(monkeypatch, tmp_path, capsys):
+    indexed = ["other.txt"]
+    monkeypatch.setitem(sys.modules, "assistant.assistant", types.SimpleNamespace(Assistant=lambda settings: _IndexedFake(indexed), IndexMissing=LookupError))
+    qa = tmp_path / "q.jsonl"
+    qa.write_text("".join(json.dumps(q) + "\n" for q in questions_for_fake()), encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    args = parser.parse_args(["--qa", str(qa), "--out", str(tmp_path / "r" / "report.json"), "--quiet"])
+    settings = types.SimpleNamespace(data_dir=tmp_path / "data")
+    assert run(args, settings) == 2
+    assert "holds none of the documents" in capsys.readouterr().err
+    indexed.append("doc.txt")
+    assert run(args, settings) == 0
+    assert "not indexed" not in capsys.readouterr().err
