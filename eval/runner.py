@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from assistant.answer import Answer, Mode, Passage
 from core.languages import SUPPORTED, UNKNOWN, detect_language
-from eval.metrics import first_hit_rank, passage_hits, strip_quotes, summarise, summarise_by
+from eval.metrics import first_hit_rank, passage_hits, refusal_curves, strip_quotes, summarise, summarise_by
 
 MODES = ("generative", "extractive", "retrieval")
 SPLITS = ("tune", "test")  # a question's optional "split": tune on one half, gate (CI floors) on the other
@@ -113,6 +113,7 @@ def run_item(assistant, q: dict, mode: str, k: int) -> dict:
         "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "split": q.get("split"),
         "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
         "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
+        "answerability": None,
     }
     if mode == "retrieval":
         start = time.perf_counter()
@@ -123,6 +124,7 @@ def run_item(assistant, q: dict, mode: str, k: int) -> dict:
         passages = answer.passages
         item.update(
             answer=answer.text, answer_lang=answer_language(answer), refused=answer.refused,
+            answerability=None if answer.answerability is None else float(answer.answerability),
             retrieval_s=answer.timings.get("retrieval_s"),
             citations=[
                 {"marker": c.marker, "doc_id": c.doc_id, "paragraph": c.paragraph, "chunk_id": c.chunk_id,
@@ -136,7 +138,7 @@ def run_item(assistant, q: dict, mode: str, k: int) -> dict:
 
 
 def run_eval(assistant, questions: list[dict], mode: str = "extractive", k: int = 5, progress: bool = True) -> dict:
-    """The report: meta, summary, by_lang, by_kind and items (see eval/metrics.py for the definitions)."""
+    """The report: meta, summary, by_lang, by_kind, refusal_curve and items (see eval/metrics.py for the definitions)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     items = [run_item(assistant, q, mode, k) for q in tqdm(questions, desc=f"eval ({mode})", unit="q", disable=not progress)]
@@ -145,5 +147,6 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", k: int 
         "summary": summarise(items, k),
         "by_lang": summarise_by(items, "lang", k),
         "by_kind": summarise_by(items, "kind", k),
+        "refusal_curve": refusal_curves(items),
         "items": items,
     }
