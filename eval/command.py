@@ -42,7 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="passages retrieved in retrieval mode and counted by mrr (hit_at_5 always looks at the first 5; "
              "the answer modes retrieve the assistant's own top_k)")
     add("--out", type=Path, metavar="FILE",
-        help="report.json path; the .md and .png go beside it (default: eval/reports/report-<mode>.json)")
+        help="report.json path; the .md, .png and -refusal.png go beside it (default: eval/reports/report-<mode>.json)")
     add("--floors", type=Path, metavar="FILE",
         help='JSON {"metric": limit}: a minimum, or a maximum for false_refusal_rate and the times; exit code 1 when one is not met')
     add("--quiet", action="store_true", help="no progress bar")
