@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.command import load_floors
 from eval.runner import load_questions
 from ingest.metadata import SIDECAR
 from ingest.pipeline import discover
@@ -21,6 +22,8 @@ def test_corpus_layout_questions_and_documents(name):
     documents = corpus / "documents"
     assert (corpus / "SOURCE.md").is_file(), "origin and licence note"
     assert (documents / SIDECAR).is_file()
+    for mode in ("retrieval", "extractive"):  # what .ci/run gates the corpus's test split on
+        assert load_floors(corpus / f"floors-{mode}.json"), mode
     files, problems = discover([documents])
     assert not problems, problems  # ingesting documents/ indexes exactly the documents
     texts = {f.name: f.read_text(encoding="utf-8") for f in files}
