@@ -151,3 +151,42 @@ def summarise_by(items: list[dict], key: str, k: int = 5) -> dict[str, dict]:
     for item in items:
         groups.setdefault(item[key], []).append(item)
     return {value: summarise(groups[value], k) for value in sorted(groups)}
+
+
+MAX_FALSE_REFUSAL_RATE = 0.05  # the refusal curve's operating constraint: refuse at most 5 % of answerable questions
+
+
+def _curve(scored: list[tuple[float, bool]], max_frr: float) -> dict:
+    """The curve of one group of (answerability, answerable) pairs: one point per threshold t over the observed
+    values, plus one just above the largest (refusing everything); refused means answerability < t."""
+    values = sorted({a for a, _ in scored})
+    thresholds = values + [float(np.nextafter(values[-1], np.inf))] if values else []
+    unanswerable = [a for a, answerable in scored if not answerable]
+    answerable = [a for a, is_answerable in scored if is_answerable]
+    points = [
+        {"threshold": t,
+         "refusal_recall": sum(a < t for a in unanswerable) / len(unanswerable) if unanswerable else None,
+         "false_refusal_rate": sum(a < t for a in answerable) / len(answerable) if answerable else None}
+        for t in thresholds
+    ]
+    allowed = [p for p in points if p["refusal_recall"] is not None and p["false_refusal_rate"] is not None
+               and p["false_refusal_rate"] <= max_frr]
+    # best: the highest recall; among equals the fewest false refusals, then the lowest threshold
+    best = max(allowed, key=lambda p: (p["refusal_recall"], -p["false_refusal_rate"], -p["threshold"]), default=None)
+    return {"n_scored": len(scored), "n_answerable": len(answerable), "n_unanswerable": len(unanswerable),
+            "points": points, "best": best}
+
+
+def refusal_curves(items: list[dict], max_frr: float = MAX_FALSE_REFUSAL_RATE) -> dict:
+    """Refusal recall against false refusal rate as the answerability threshold sweeps, for all items and per
+    language ("all" first, then languages in sorted order). Items whose `answerability` is None (retrieval mode,
+    or an assistant that does not score) are left out and counted in `n_skipped`."""
+    scored = [item for item in items if item.get("answerability") is not None]
+    groups = {"all": scored} | {lang: [i for i in scored if i["lang"] == lang] for lang in sorted({i["lang"] for i in scored})}
+    return {
+        "rule": "refused when answerability < threshold",
+        "max_false_refusal_rate": max_frr,
+        "n_skipped": len(items) - len(scored),
+        "curves": {name: _curve([(i["answerability"], i["answerable"]) for i in group], max_frr)
+                   for name, group in groups.items()},
+    }

@@ -1,4 +1,4 @@
-"""Writes an evaluation report three ways: report.json, a Markdown report and a PNG chart beside it."""
+"""Writes an evaluation report: report.json, and beside it a Markdown report, a PNG chart and a PNG refusal curve."""
 
 import json
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from eval.metrics import SUMMARY_KEYS, item_quality, score_item
+from eval.metrics import SUMMARY_KEYS, item_quality, refusal_curves, score_item
 
 CHART_METRICS = (
     "hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "language_match", "citation_precision", "citation_recall",
@@ -67,7 +67,37 @@ def worst_items(items: list[dict], k: int = 5, n: int = _WORST) -> list[dict]:
     return [items[i] for _, i in flawed[:n]]
 
 
-def markdown(report: dict, chart_name: str) -> str:
+def _curve_of(report: dict) -> dict:
+    """The report's refusal curve (computed from its items for a report written before it had one)."""
+    return report.get("refusal_curve") or refusal_curves(report["items"])
+
+
+def refusal_section(curve: dict, chart_name: str) -> str:
+    """The Markdown of the refusal curve: per group, the best threshold within the false refusal limit."""
+    limit = curve["max_false_refusal_rate"]
+    heading = "## Refusal curve"
+    if not curve["curves"]["all"]["n_scored"]:
+        return (f"{heading}\n\nNo item has an answerability score (retrieval mode, or an assistant that does not "
+                "score answerability yet), so there is no refusal curve.")
+    rows = []
+    for name, group in curve["curves"].items():
+        best = group["best"]
+        cells = (["n/a"] * 3 if best is None else
+                 [f"{best['threshold']:.3f}", format_value("", best["refusal_recall"]), format_value("", best["false_refusal_rate"])])
+        rows.append(f"| {name} | {group['n_scored']} | {group['n_answerable']} | {group['n_unanswerable']} | " + " | ".join(cells) + " |")
+    skipped = (f" {curve['n_skipped']} item(s) without an answerability score are left out."
+               if curve["n_skipped"] else "")
+    return "\n\n".join([
+        heading,
+        f"A question is refused when its answerability is under the threshold; the threshold sweeps over the observed "
+        f"answerability values. Best = the highest refusal recall with false_refusal_rate ≤ {limit}.{skipped}",
+        "\n".join(["| group | scored | answerable | unanswerable | best threshold | refusal_recall | false_refusal_rate |",
+                   "|---|---:|---:|---:|---:|---:|---:|", *rows]),
+        f"![refusal recall against false refusal rate]({chart_name})",
+    ])
+
+
+def markdown(report: dict, chart_name: str, refusal_chart_name: str | None = None) -> str:
     meta = report["meta"]
     worst = worst_items(report["items"], meta["k"])
     worst_rows = [
@@ -75,6 +105,7 @@ def markdown(report: dict, chart_name: str) -> str:
         for item in worst
     ]
     source = f", {meta['questions']}" if "questions" in meta else ""
+    source += f", split {meta['split']}" if meta.get("split", "all") != "all" else ""
     return "\n\n".join([
         f"# Evaluation report — {meta['mode']} mode, k={meta['k']}{source}",
         "Fractions are in 0..1 and times in seconds; n/a means the metric has no items to count in this run.",
@@ -82,6 +113,7 @@ def markdown(report: dict, chart_name: str) -> str:
         "## By language\n\n" + groups_table(report["by_lang"]),
         f"![main metrics per language]({chart_name})",
         "## By kind\n\n" + groups_table(report["by_kind"]),
+        refusal_section(_curve_of(report), refusal_chart_name or chart_name.replace(".png", "-refusal.png")),
         f"## The {len(worst)} worst items\n\n" + "\n".join(["| id | question | expected | got |", "|---|---|---|---|", *worst_rows]),
     ]) + "\n"
 
@@ -107,12 +139,41 @@ def write_chart(by_lang: dict[str, dict], path: Path) -> None:
     figure.savefig(path, dpi=110)
 
 
-def write_reports(report: dict, json_path: str | Path) -> tuple[Path, Path, Path]:
-    """Writes report.json, and the .md and .png of the same name beside it; returns the three paths."""
+def write_refusal_chart(curve: dict, path: Path) -> None:
+    """Refusal recall against false refusal rate, one line per group ("all" and each language), with the limit."""
+    figure = Figure(figsize=(6, 5), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    drawn = 0
+    for name, group in curve["curves"].items():
+        points = [p for p in group["points"] if p["refusal_recall"] is not None and p["false_refusal_rate"] is not None]
+        if not points:
+            continue
+        drawn += 1
+        style = {"color": "black", "linewidth": 2} if name == "all" else {"linewidth": 1.2}
+        axes.plot([p["false_refusal_rate"] for p in points], [p["refusal_recall"] for p in points], marker=".",
+                  label=f"{name} (n={group['n_scored']})", **style)
+    limit = curve["max_false_refusal_rate"]
+    axes.axvline(limit, color="grey", linestyle="--", linewidth=1, label=f"false refusal rate {limit}")
+    axes.set_xlim(-0.02, 1.02)
+    axes.set_ylim(-0.02, 1.05)
+    axes.set_xlabel("false refusal rate (answerable, answerability < t)")
+    axes.set_ylabel("refusal recall (unanswerable, answerability < t)")
+    axes.set_title("Refusal curve over the answerability threshold t" if drawn
+                   else "No answerability scores: no refusal curve")
+    axes.legend(loc="lower right", fontsize=8)
+    figure.savefig(path, dpi=110)
+
+
+def write_reports(report: dict, json_path: str | Path) -> tuple[Path, Path, Path, Path]:
+    """Writes report.json, and beside it the .md, the .png chart and the -refusal.png curve of the same name;
+    returns the four paths."""
     json_path = Path(json_path)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     md_path, png_path = json_path.with_suffix(".md"), json_path.with_suffix(".png")
+    refusal_path = json_path.with_name(json_path.stem + "-refusal.png")
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_chart(report["by_lang"], png_path)
-    md_path.write_text(markdown(report, png_path.name), encoding="utf-8")
-    return json_path, md_path, png_path
+    write_refusal_chart(_curve_of(report), refusal_path)
+    md_path.write_text(markdown(report, png_path.name, refusal_path.name), encoding="utf-8")
+    return json_path, md_path, png_path, refusal_path

@@ -8,9 +8,10 @@ from tqdm import tqdm
 
 from assistant.answer import Answer, Mode, Passage
 from core.languages import SUPPORTED, UNKNOWN, detect_language
-from eval.metrics import first_hit_rank, passage_hits, strip_quotes, summarise, summarise_by
+from eval.metrics import first_hit_rank, passage_hits, refusal_curves, strip_quotes, summarise, summarise_by
 
 MODES = ("generative", "extractive", "retrieval")
+SPLITS = ("tune", "test")  # a question's optional "split": tune on one half, gate (CI floors) on the other
 _FIELDS = {
     "id": str, "lang": str, "question": str, "answerable": bool, "doc": (str, type(None)),
     "evidence": list, "answer_keywords": list, "kind": str,
@@ -43,6 +44,8 @@ def _check(q: object, seen: set[str]) -> str | None:
         return "an answerable question needs at least one evidence string"
     if not all(isinstance(g, list) and g and all(isinstance(k, str) and k.strip() for k in g) for g in q["answer_keywords"]):
         return "answer_keywords must be a list of non-empty lists of non-empty strings"
+    if "split" in q and q["split"] not in SPLITS:
+        return f"split {q['split']!r} is not one of {', '.join(SPLITS)}"
     return None
 
 
@@ -65,6 +68,15 @@ def load_questions(path: str | Path) -> list[dict]:
     if not questions:
         raise QuestionFileError(f"{path}: no questions")
     return questions
+
+
+def select_split(questions: list[dict], split: str) -> list[dict]:
+    """The questions of one split ("tune" or "test"; a question without a split is in neither), or all of them."""
+    if split == "all":
+        return list(questions)
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)} or all, not {split!r}")
+    return [q for q in questions if q.get("split") == split]
 
 
 def answer_language(answer: Answer) -> str:
@@ -98,9 +110,10 @@ def _streamed(assistant, question: str, mode: Mode) -> tuple[Answer, float, floa
 def run_item(assistant, q: dict, mode: str, k: int) -> dict:
     """Asks (or, in retrieval mode, only retrieves for) one question and records the result."""
     item = {
-        "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "question": q["question"],
-        "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
+        "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "split": q.get("split"),
+        "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
         "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
+        "answerability": None,
     }
     if mode == "retrieval":
         start = time.perf_counter()
@@ -111,6 +124,7 @@ def run_item(assistant, q: dict, mode: str, k: int) -> dict:
         passages = answer.passages
         item.update(
             answer=answer.text, answer_lang=answer_language(answer), refused=answer.refused,
+            answerability=None if answer.answerability is None else float(answer.answerability),
             retrieval_s=answer.timings.get("retrieval_s"),
             citations=[
                 {"marker": c.marker, "doc_id": c.doc_id, "paragraph": c.paragraph, "chunk_id": c.chunk_id,
@@ -124,7 +138,7 @@ def run_item(assistant, q: dict, mode: str, k: int) -> dict:
 
 
 def run_eval(assistant, questions: list[dict], mode: str = "extractive", k: int = 5, progress: bool = True) -> dict:
-    """The report: meta, summary, by_lang, by_kind and items (see eval/metrics.py for the definitions)."""
+    """The report: meta, summary, by_lang, by_kind, refusal_curve and items (see eval/metrics.py for the definitions)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     items = [run_item(assistant, q, mode, k) for q in tqdm(questions, desc=f"eval ({mode})", unit="q", disable=not progress)]
@@ -133,5 +147,6 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", k: int 
         "summary": summarise(items, k),
         "by_lang": summarise_by(items, "lang", k),
         "by_kind": summarise_by(items, "kind", k),
+        "refusal_curve": refusal_curves(items),
         "items": items,
     }

@@ -10,9 +10,9 @@ import pytest
 
 from assistant.answer import Answer, Citation, Mode, Passage
 from eval.command import configure, floor_failures, run
-from eval.metrics import SUMMARY_KEYS, keywords_match, passage_hits, strip_quotes, summarise, summarise_by
+from eval.metrics import SUMMARY_KEYS, keywords_match, passage_hits, refusal_curves, strip_quotes, summarise, summarise_by
 from eval.report import write_reports
-from eval.runner import QuestionFileError, answer_language, load_questions, run_eval
+from eval.runner import QuestionFileError, answer_language, load_questions, run_eval, select_split
 
 EVIDENCE = "Alle drie de Benelux-landen zijn bij EMPACT THB aangesloten."
 DUTCH = "Het Comité vindt dat de samenwerking tussen politie en justitie in de drie landen verder versterkt moet worden."
@@ -37,7 +37,7 @@ def question(id_: str, lang: str = "nl", answerable: bool = True, kind: str = "f
 
 
 def item(id_="q", lang="nl", answerable=True, kind="fact", rank=None, answer="", answer_lang="nl", refused=False,
-         hits=(), latency=None, ttft=None, keywords=(("EMPACT",),)) -> dict:
+         hits=(), latency=None, ttft=None, keywords=(("EMPACT",),), answerability=None) -> dict:
     """A runner item as run_item records it (answer fields None when `refused` is None: retrieval mode)."""
     q = question(id_, lang, answerable, kind, keywords)
     answered = refused is not None
@@ -47,7 +47,7 @@ def item(id_="q", lang="nl", answerable=True, kind="fact", rank=None, answer="",
         "answer": answer if answered else None, "answer_lang": answer_lang if answered else None, "refused": refused,
         "citations": [{"doc_id": "doc.txt", "paragraph": 1, "chunk_id": "c", "hit": h} for h in hits] if answered else None,
         "retrieved": [{"rank": 1, "chunk_id": "c", "doc_id": "doc.txt", "hit": rank == 1}],
-        "first_hit_rank": rank, "latency_s": latency, "ttft_s": ttft,
+        "first_hit_rank": rank, "latency_s": latency, "ttft_s": ttft, "answerability": answerability,
     }
 
 
@@ -191,6 +191,48 @@ def test_empty_denominators_give_none():
     assert summarise([]) == {key: (0 if key.startswith("n") else None) for key in SUMMARY_KEYS}
 
 
+# --- refusal curve --------------------------------------------------------------------------------------------
+
+def _curve_items():
+    scores = [("nl", True, 0.9), ("nl", True, 0.8), ("nl", True, 0.3), ("nl", False, 0.2), ("nl", False, 0.5),
+              ("fr", True, 0.7), ("fr", False, 0.1), ("en", True, None), ("en", False, None)]
+    return [item(f"{lang}{i}", lang=lang, answerable=answerable, answerability=a)
+            for i, (lang, answerable, a) in enumerate(scores)]
+
+
+def _points(curve):
+    return [(p["threshold"], p["refusal_recall"], p["false_refusal_rate"]) for p in curve["points"]]
+
+
+def test_refusal_curve_sweeps_the_observed_answerability_values_per_language():
+    curves = refusal_curves(_curve_items())
+    assert curves["n_skipped"] == 2 and curves["max_false_refusal_rate"] == 0.05
+    assert list(curves["curves"]) == ["all", "fr", "nl"]  # en has no scores: no line
+    every = curves["curves"]["all"]
+    assert (every["n_scored"], every["n_answerable"], every["n_unanswerable"]) == (7, 4, 3)
+    # refused = answerability < t; unanswerable 0.1 0.2 0.5, answerable 0.3 0.7 0.8 0.9
+    assert [value for point in _points(every)[:-1] for value in point] == pytest.approx([
+        0.1, 0, 0, 0.2, 1 / 3, 0, 0.3, 2 / 3, 0, 0.5, 2 / 3, 1 / 4, 0.7, 1, 1 / 4, 0.8, 1, 2 / 4, 0.9, 1, 3 / 4])
+    last = every["points"][-1]
+    assert 0.9 < last["threshold"] < 0.9 + 1e-9 and (last["refusal_recall"], last["false_refusal_rate"]) == (1, 1)
+    assert every["best"] == {"threshold": 0.3, "refusal_recall": pytest.approx(2 / 3), "false_refusal_rate": 0}
+    assert curves["curves"]["nl"]["best"]["threshold"] == 0.3 and curves["curves"]["nl"]["best"]["refusal_recall"] == 0.5
+    assert curves["curves"]["fr"]["best"] == {"threshold": 0.7, "refusal_recall": 1, "false_refusal_rate": 0}
+
+
+def test_refusal_curve_best_respects_the_false_refusal_limit_and_needs_both_kinds():
+    items = [item(f"a{i}", answerability=a) for i, a in enumerate([0.2, 0.6, 0.7, 0.8])] + [
+        item("u", answerable=False, answerability=0.5)]
+    curve = refusal_curves(items)["curves"]["all"]
+    assert curve["best"] == {"threshold": 0.2, "refusal_recall": 0, "false_refusal_rate": 0}  # 0.5 would refuse a 0.2
+    assert refusal_curves(items, max_frr=0.25)["curves"]["all"]["best"]["threshold"] == 0.6
+    only_unanswerable = refusal_curves([item("u", answerable=False, answerability=0.5)])["curves"]["all"]
+    assert only_unanswerable["best"] is None and _points(only_unanswerable)[0] == (0.5, 0, None)
+    none = refusal_curves([item("a"), item("u", answerable=False)])
+    assert none["n_skipped"] == 2 and list(none["curves"]) == ["all"]
+    assert none["curves"]["all"] == {"n_scored": 0, "n_answerable": 0, "n_unanswerable": 0, "points": [], "best": None}
+
+
 # --- runner with a fake assistant -----------------------------------------------------------------------------
 
 class FakeAssistant:
@@ -215,7 +257,11 @@ class FakeAssistant:
         yield text[20:]
         cites = [] if unanswerable else [citation("Iets anders.", EVIDENCE), citation("Niets.", marker=2)]
         yield Answer(question, text, "nl", "nl", mode, refused=unanswerable, citations=cites,
+                     answerability=self.answerability(question),
                      passages=[] if unanswerable else self.retrieve(question), timings={"retrieval_s": 0.01})
+
+    def answerability(self, question):
+        return None  # an assistant that does not score answerability
 
 
 def questions_for_fake() -> list[dict]:
@@ -259,8 +305,9 @@ def test_run_eval_retrieval_mode_only_retrieves():
 
 def test_report_writer_writes_json_markdown_and_png(tmp_path):
     report = run_eval(FakeAssistant(), questions_for_fake(), "extractive", progress=False)
-    json_path, md_path, png_path = write_reports(report, tmp_path / "out" / "report.json")
-    assert [p.name for p in (json_path, md_path, png_path)] == ["report.json", "report.md", "report.png"]
+    json_path, md_path, png_path, refusal_path = write_reports(report, tmp_path / "out" / "report.json")
+    assert [p.name for p in (json_path, md_path, png_path, refusal_path)] == [
+        "report.json", "report.md", "report.png", "report-refusal.png"]
     written = json.loads(json_path.read_text(encoding="utf-8"))
     assert list(written["summary"]) == list(SUMMARY_KEYS)
     assert all(list(g) == list(SUMMARY_KEYS) for g in [*written["by_lang"].values(), *written["by_kind"].values()])
@@ -272,6 +319,38 @@ def test_report_writer_writes_json_markdown_and_png(tmp_path):
     assert "| citation_precision | 0.500 |" in md
     assert "| b | Vraag b? |" in md  # a worst item: the French question answered in Dutch
     assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "no refusal curve" in md  # the fake does not score answerability
+    assert written["refusal_curve"]["n_skipped"] == 3 and written["refusal_curve"]["curves"]["all"]["points"] == []
+    assert refusal_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+class ScoringFake(FakeAssistant):
+    """Scores the unanswerable question low, the French one lower still, the Dutch one high."""
+
+    def answerability(self, question):
+        return {"Iets onbeantwoordbaar?": 0.2, "Vraag b?": 0.1}.get(question, 0.9)
+
+
+def test_runner_records_answerability_and_the_report_draws_the_refusal_curve(tmp_path):
+    report = run_eval(ScoringFake(), questions_for_fake(), "extractive", progress=False)
+    assert [i["answerability"] for i in report["items"]] == [0.9, 0.1, 0.2]
+    curves = report["refusal_curve"]["curves"]
+    assert list(curves) == ["all", "fr", "nl"] and report["refusal_curve"]["n_skipped"] == 0
+    # at 0.2 the French answerable question (0.1) is already refused: best without false refusals is 0.1, recall 0
+    assert curves["all"]["best"] == {"threshold": 0.1, "refusal_recall": 0.0, "false_refusal_rate": 0.0}
+    assert curves["nl"]["best"] == {"threshold": 0.9, "refusal_recall": 1.0, "false_refusal_rate": 0.0}
+    json_path, md_path, _, refusal_path = write_reports(report, tmp_path / "report.json")
+    written = json.loads(json_path.read_text(encoding="utf-8"))
+    assert written["refusal_curve"]["curves"]["nl"]["points"] == [
+        {"threshold": 0.2, "refusal_recall": 0.0, "false_refusal_rate": 0.0},
+        {"threshold": 0.9, "refusal_recall": 1.0, "false_refusal_rate": 0.0},
+        {"threshold": pytest.approx(0.9), "refusal_recall": 1.0, "false_refusal_rate": 1.0}]
+    md = md_path.read_text(encoding="utf-8")
+    assert "## Refusal curve" in md and "](report-refusal.png)" in md
+    assert "| nl | 2 | 1 | 1 | 0.900 | 1.000 | 0.000 |" in md and "| fr | 1 | 1 | 0 | n/a | n/a | n/a |" in md
+    assert refusal_path.stat().st_size > 1000 and refusal_path.read_bytes()[:4] == b"\x89PNG"
+    retrieval = run_eval(ScoringFake(), questions_for_fake(), "retrieval", progress=False)
+    assert all(i["answerability"] is None for i in retrieval["items"]) and retrieval["refusal_curve"]["n_skipped"] == 3
 
 
 # --- loader -----------------------------------------------------------------------------------------------------
@@ -290,6 +369,8 @@ def test_loader_reads_a_valid_file_and_skips_blank_lines(tmp_path):
     (json.dumps({**question("x"), "evidence": []}), "at least one evidence"),
     (json.dumps({**question("x"), "answer_keywords": [["ok"], []]}), "answer_keywords"),
     (json.dumps(question("a")), "duplicate id 'a'"),
+    (json.dumps({**question("x"), "split": "train"}), "split 'train' is not one of tune, test"),
+    (json.dumps({**question("x"), "split": None}), "split None"),
 ])
 def test_loader_rejects_a_malformed_line_naming_it(tmp_path, bad_line, message):
     path = tmp_path / "q.jsonl"
@@ -297,6 +378,19 @@ def test_loader_rejects_a_malformed_line_naming_it(tmp_path, bad_line, message):
     with pytest.raises(QuestionFileError) as error:
         load_questions(path)
     assert "line 3:" in str(error.value) and message in str(error.value)
+
+
+def test_split_is_optional_and_selects_questions(tmp_path):
+    path = tmp_path / "q.jsonl"
+    lines = [{**question("a"), "split": "tune"}, {**question("b"), "split": "test"}, question("c"),
+             {**question("u", answerable=False), "split": "test"}]
+    path.write_text("".join(json.dumps(q) + "\n" for q in lines), encoding="utf-8")
+    questions = load_questions(path)
+    assert [q["id"] for q in select_split(questions, "all")] == ["a", "b", "c", "u"]
+    assert [q["id"] for q in select_split(questions, "tune")] == ["a"]
+    assert [q["id"] for q in select_split(questions, "test")] == ["b", "u"]  # no split: in neither half
+    with pytest.raises(ValueError, match="split"):
+        select_split(questions, "train")
 
 
 # --- floors and the command -----------------------------------------------------------------------------------
@@ -313,10 +407,10 @@ def test_lower_is_better_metrics_have_a_ceiling():
     assert floor_failures(summary, {"false_refusal_rate": 0.05, "latency_p50_s": 0.5}) == ["false_refusal_rate = 0.100 is over its ceiling 0.05"]
 
 
-def _command(monkeypatch, tmp_path, *argv):
+def _command(monkeypatch, tmp_path, *argv, questions=None):
     monkeypatch.setitem(sys.modules, "assistant.assistant", types.SimpleNamespace(Assistant=lambda settings: FakeAssistant(), IndexMissing=LookupError))
     qa = tmp_path / "q.jsonl"
-    qa.write_text("".join(json.dumps(q) + "\n" for q in questions_for_fake()), encoding="utf-8")
+    qa.write_text("".join(json.dumps(q) + "\n" for q in questions or questions_for_fake()), encoding="utf-8")
     parser = argparse.ArgumentParser()
     configure(parser)
     return run(parser.parse_args(["--qa", str(qa), "--out", str(tmp_path / "r" / "report.json"), "--quiet", *argv]), settings=None)
@@ -329,7 +423,7 @@ def test_command_exit_code_follows_the_floors(monkeypatch, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "| hit_at_5 | 1.000 |" in out
     assert "hit_at_1 = 0.000 is under its floor 0.5" in err and "language_match = 0.667" in err and "hit_at_5" not in err
-    assert {p.name for p in (tmp_path / "r").iterdir()} == {"report.json", "report.md", "report.png"}
+    assert {p.name for p in (tmp_path / "r").iterdir()} == {"report.json", "report.md", "report.png", "report-refusal.png"}
     floors.write_text(json.dumps({"hit_at_5": 0.9}), encoding="utf-8")
     assert _command(monkeypatch, tmp_path, "--floors", str(floors)) == 0
 
@@ -341,3 +435,64 @@ def test_command_reports_bad_inputs_clearly(monkeypatch, tmp_path, capsys):
     assert "unknown metric(s) hit_at_10" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _command(monkeypatch, tmp_path, "--k", "0")
+
+
+def test_command_split_filters_the_questions_and_is_recorded(monkeypatch, tmp_path, capsys):
+    a, b, u = questions_for_fake()
+    questions = [{**a, "split": "tune"}, {**b, "split": "test"}, {**u, "split": "test"}]
+    assert _command(monkeypatch, tmp_path, "--split", "test", questions=questions) == 0
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["meta"]["split"] == "test" and report["summary"]["n"] == 2
+    assert [(i["id"], i["split"]) for i in report["items"]] == [("b", "test"), ("u", "test")]
+    assert "split test" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert _command(monkeypatch, tmp_path, questions=questions) == 0  # default: all
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["meta"]["split"] == "all" and report["summary"]["n"] == 3
+    capsys.readouterr()
+    assert _command(monkeypatch, tmp_path, "--split", "tune") == 2  # questions without splits
+    assert "no question has split 'tune'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _command(monkeypatch, tmp_path, "--split", "train")
+
+
+def test_command_corpus_reads_its_questions_and_writes_its_own_reports(monkeypatch, tmp_path, capsys):
+    import eval.command as command
+
+    corpus = tmp_path / "corpora" / "tiny"
+    corpus.mkdir(parents=True)
+    (corpus / "questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions_for_fake()), encoding="utf-8")
+    monkeypatch.setattr(command, "CORPORA_DIR", tmp_path / "corpora")
+    monkeypatch.setattr(command, "REPORTS_DIR", tmp_path / "reports")
+    monkeypatch.setitem(sys.modules, "assistant.assistant", types.SimpleNamespace(Assistant=lambda settings: FakeAssistant(), IndexMissing=LookupError))
+    assert command.corpus_names() == ["tiny"]
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    assert run(parser.parse_args(["--corpus", "tiny", "--mode", "retrieval", "--quiet"]), settings=None) == 0
+    report = json.loads((tmp_path / "reports" / "tiny" / "report-retrieval.json").read_text(encoding="utf-8"))
+    assert report["meta"]["questions"] == str(corpus / "questions.jsonl") and report["summary"]["n"] == 3
+    with pytest.raises(SystemExit):  # one question source at a time
+        parser.parse_args(["--corpus", "tiny", "--qa", "q.jsonl"])
+
+
+class _IndexedFake(FakeAssistant):
+    """The fake assistant with a store that has indexed `doc_ids`."""
+
+    def __init__(self, doc_ids):
+        super().__init__()
+        self.store = types.SimpleNamespace(documents=lambda: dict.fromkeys(doc_ids))
+
+
+def test_command_refuses_an_index_without_the_questions_documents(monkeypatch, tmp_path, capsys):
+    indexed = ["other.txt"]
+    monkeypatch.setitem(sys.modules, "assistant.assistant", types.SimpleNamespace(Assistant=lambda settings: _IndexedFake(indexed), IndexMissing=LookupError))
+    qa = tmp_path / "q.jsonl"
+    qa.write_text("".join(json.dumps(q) + "\n" for q in questions_for_fake()), encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    args = parser.parse_args(["--qa", str(qa), "--out", str(tmp_path / "r" / "report.json"), "--quiet"])
+    settings = types.SimpleNamespace(data_dir=tmp_path / "data")
+    assert run(args, settings) == 2
+    assert "holds none of the documents" in capsys.readouterr().err
+    indexed.append("doc.txt")
+    assert run(args, settings) == 0
+    assert "not indexed" not in capsys.readouterr().err

@@ -10,7 +10,7 @@ QUESTIONS = REPO_ROOT / "eval" / "questions.jsonl"
 _CORPUS_IN_REPO = REPO_ROOT / "data" / "corpus"
 CORPUS_DIR = _CORPUS_IN_REPO if _CORPUS_IN_REPO.is_dir() else REPO_ROOT.parent / "shared" / "seeds"
 
-FIELDS = {"id", "lang", "question", "answerable", "doc", "evidence", "answer_keywords", "kind"}
+FIELDS = {"id", "lang", "question", "answerable", "doc", "evidence", "answer_keywords", "kind", "split"}
 LANGS = {"nl", "fr", "en"}
 KINDS = {"fact", "date", "list", "who", "cross-lingual", "multi-hop", "unanswerable"}
 DUTCH_ONLY_MARKERS = ("001_", "003_", "004_")
@@ -62,6 +62,7 @@ def test_fields_and_types(items):
             assert isinstance(group, list) and group, q["id"]
             assert all(isinstance(k, str) and k.strip() for k in group), q["id"]
         assert q["kind"] in KINDS, q["id"]
+        assert q["split"] in ("tune", "test"), q["id"]
 
 
 def test_ids_unique(items):
@@ -107,6 +108,19 @@ def test_language_shares(items):
         share = counts[lang] / n
         assert 0.25 <= share <= 0.42, (lang, share)
     assert counts["en"] > 0
+
+
+def test_splits_are_halves_balanced_by_language_answerability_and_kind(items):
+    def halves(key):
+        counts = Counter((key(q), q["split"]) for q in items)
+        return {value: (counts[value, "tune"], counts[value, "test"]) for value in {key(q) for q in items}}
+
+    tune, test = halves(lambda q: "all")["all"]
+    assert abs(tune - test) <= 1, (tune, test)
+    for value, (tune, test) in halves(lambda q: (q["lang"], q["answerable"])).items():
+        assert abs(tune - test) <= 1, (value, tune, test)
+    for value, (tune, test) in halves(lambda q: q["kind"]).items():
+        assert abs(tune - test) <= max(2, (tune + test) // 4), (value, tune, test)
 
 
 def test_cross_lingual_items(items):
