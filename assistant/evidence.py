@@ -2,9 +2,10 @@
 
 Sentences are scored by e5 similarity to the question (their vectors are stored at ingest time), with a
 small bonus for shared words and for the passage's rank. Only statements are quoted (not questions,
-headings, link lines or bare dates), and only sentences that carry the answer: the best one, its better
-neighbour, and, when the question asks for a date, a name, a place or a quantity that the best sentence
-lacks, the best-scoring sentence that holds one, first from the same passage, else from another.
+headings, link lines or bare dates): the best one with its better neighbour, those of the next best that
+score as well (quoting one passage only lifted citation precision from 0.60 to 0.65 on the tuning
+questions but cost 0.10 of answer accuracy), and, when the question asks for a date, a name, a place or a
+quantity that none of these holds, the best-scoring sentence that holds one, first from the same passage.
 Whether the documents answer at all is decided in `answerability`.
 """
 
@@ -18,11 +19,12 @@ from core.text import analyze, numbers
 from vectorstore.store import ParagraphStore
 
 _PASSAGES_SEARCHED = 3
-_OTHER_PASSAGE_MARGIN = 0.02  # a sentence of another passage is added only if it scores this close to the best
+_OTHER_PASSAGE_MARGIN = 0.02  # another passage's sentence is quoted only if it scores this close to the best
 _SAME_PASSAGE_MARGIN = 0.06  # the answer can sit a few sentences below the best one of its passage
+_CLOSE_CANDIDATES = 3  # sentences quoted at most before the neighbour and the answer carrier
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: one sentence of one retrieval
 class ScoredSentence:
     passage: Passage
     text: str
@@ -55,10 +57,11 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
     if not statements:
         return []
     best = statements[0]
-    chosen = [best]
+    chosen = [s for s in statements[:_CLOSE_CANDIDATES] if s.score >= best.score - _OTHER_PASSAGE_MARGIN]
     neighbours = [s for s in statements if s.passage is best.passage and abs(s.position - best.position) == 1]
-    if neighbours:
-        chosen.append(max(neighbours, key=lambda s: s.score))
+    neighbour = max(neighbours, key=lambda s: s.score, default=None)
+    if neighbour is not None and neighbour not in chosen:
+        chosen.append(neighbour)
     if kind is not AnswerType.OTHER and not any(holds(s.text, kind, question) for s in chosen):
         carriers = [s for s in statements if s not in chosen and holds(s.text, kind, question)]
         same = [s for s in carriers if s.passage is best.passage and s.score >= best.score - _SAME_PASSAGE_MARGIN]

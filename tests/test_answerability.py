@@ -69,7 +69,7 @@ def test_the_answer_lower_in_the_best_passage_is_found():
     first, second = passage(1, "a"), passage(2, "b")
     ranked = [
         scored(first, "Vos données sont conservées pendant une durée limitée.", 0.90, 0),
-        scored(second, "La conservation des données est encadrée par la loi.", 0.89, 0),
+        scored(second, "La conservation des données est encadrée par la loi.", 0.87, 0),
         scored(first, "Elles sont ensuite effacées de façon sûre.", 0.87, 1),
         scored(first, "Cette durée est de trois ans au maximum.", 0.86, 3),
         scored(first, "Combien de temps gardez-vous mes données ?", 0.95, 4),
@@ -79,14 +79,15 @@ def test_the_answer_lower_in_the_best_passage_is_found():
         "Vos données sont conservées pendant une durée limitée.", "Elles sont ensuite effacées de façon sûre.",
         "Cette durée est de trois ans au maximum.",
     ]
-    assert all(s.passage is first for s in chosen)  # one passage cited: the other adds no answer
+    assert all(s.passage is first for s in chosen)  # the other passage scores lower and adds no answer
 
 
-def test_other_passages_are_not_quoted_without_the_kind_of_answer():
-    first, second = passage(1, "a"), passage(2, "b")
+def test_other_passages_are_quoted_only_when_they_score_as_well():
+    first, second, third = passage(1, "a"), passage(2, "b"), passage(3, "c")
     ranked = [scored(first, "Het meldpunt werkt samen met de politie.", 0.90, 0),
-              scored(second, "Het meldpunt is opgericht door de gemeente.", 0.895, 0)]
-    assert [s.passage for s in choose_sentences(ranked)] == [first]
+              scored(second, "Het meldpunt is opgericht door de gemeente.", 0.895, 0),
+              scored(third, "De gemeente financiert de opvang van slachtoffers.", 0.87, 0)]
+    assert [s.passage for s in choose_sentences(ranked)] == [first, second]
 
 
 def test_the_shipped_model_loads_and_a_fit_separates_what_it_was_given(tmp_path):
