@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 from core.settings import REPO_ROOT, Settings
-from eval.metrics import SUMMARY_KEYS
-from eval.report import summary_table, write_reports
-from eval.runner import MODES, load_questions, run_eval
+
+# `configure` runs whenever the command line is parsed (even for --help), so this module imports
+# only what it needs; the runner, the metrics and the report (matplotlib) are imported by `run`.
+MODES = ("generative", "extractive", "retrieval")  # eval.runner.MODES; tests/test_cli.py checks they agree
 
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "questions.jsonl"
 REPORTS_DIR = REPO_ROOT / "eval" / "reports"
@@ -37,6 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def load_floors(path: Path) -> dict[str, float]:
     """The floors file, checked: an object of summary metric names to numbers."""
+    from eval.metrics import SUMMARY_KEYS
+
     floors = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(floors, dict):
         raise ValueError(f"{path}: expected a JSON object of metric → minimum")
@@ -70,6 +73,8 @@ def floor_failures(summary: dict, floors: dict[str, float]) -> list[str]:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.assistant import Assistant, IndexMissing
+    from eval.report import summary_table, write_reports
+    from eval.runner import load_questions, run_eval
 
     try:
         floors = load_floors(args.floors) if args.floors else {}

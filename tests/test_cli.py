@@ -31,3 +31,24 @@ def test_ask_prints_the_answer_with_its_cited_paragraphs(corpus_settings):
 def test_ask_with_an_empty_question_is_a_clear_error(corpus_settings):
     result = run("ask", "  ", settings=corpus_settings)
     assert result.returncode == 2 and "Please ask a question" in result.stderr and "Traceback" not in result.stderr
+
+
+HEAVY = ("torch", "transformers", "sentence_transformers", "chromadb", "gradio", "langchain_core", "matplotlib")
+
+
+def test_building_the_command_line_imports_no_heavy_library():
+    """`benelux-qa --help` (and every parse) stays quick: the heavy libraries load only in the commands that use them."""
+    probe = (
+        "import sys, benelux_qa.cli as cli; cli.build_parser().format_help(); "
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_eval_command_offers_the_runners_modes():
+    from eval.command import MODES
+    from eval.runner import MODES as RUNNER_MODES
+
+    assert MODES == RUNNER_MODES
