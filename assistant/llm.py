@@ -18,6 +18,17 @@ from core.settings import Settings
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
+def chat_messages(messages: list[BaseMessage]) -> list[dict]:
+    """LangChain messages as llama.cpp's chat messages, in order and unchanged.
+
+    Nothing may come before the system prompt or vary inside it: llama-cpp-python (0.3.36,
+    `Llama.generate`) keeps the KV cache of the previous prompt and evaluates only the tokens after the
+    longest common prefix, so consecutive questions in one language skip the ~100 system-prompt tokens.
+    tests/test_prompt_prefix.py checks this on the model's own chat template.
+    """
+    return [{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages]
+
+
 class LlamaCppChat(BaseChatModel):
     """A GGUF model run by llama.cpp; loaded on first use."""
 
@@ -41,7 +52,7 @@ class LlamaCppChat(BaseChatModel):
     def _completion(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool):
         self.load()
         return self._llama.create_chat_completion(
-            messages=[{"role": _ROLES.get(m.type, "user"), "content": m.content} for m in messages],
+            messages=chat_messages(messages),
             temperature=self.temperature, max_tokens=self.max_tokens, stop=stop, stream=stream,
         )
 

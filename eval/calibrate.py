@@ -1,5 +1,6 @@
 """`benelux-qa calibrate`: fits the answerability model for the current index from a question file with
-answerable and unanswerable questions, and writes it beside the index (or where --out says)."""
+answerable and unanswerable questions, and writes it beside the index (or where --out says).
+(Parsing the command line imports nothing heavy: the assistant is imported by `run`.)"""
 
 import argparse
 import sys
@@ -7,8 +8,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.answer import Mode
-from assistant.answerability import Signals, fit_model
 from core.settings import Settings
 from eval.runner import load_questions
 
@@ -29,8 +28,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _signals(settings: Settings, path: Path, split: str, quiet: bool) -> tuple[list[Signals], list[bool]]:
+def _signals(settings: Settings, path: Path, split: str, quiet: bool) -> tuple[list, list[bool]]:
     """The signals of the answers to the file's questions (of `split`), and whether each is answerable."""
+    from assistant.answer import Mode
+    from assistant.answerability import Signals
     from assistant.assistant import Assistant
 
     questions = [q for q in load_questions(path) if split == "all" or q.get("split", "tune") == split]
@@ -45,6 +46,7 @@ def _signals(settings: Settings, path: Path, split: str, quiet: bool) -> tuple[l
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.answerability import fit_model
     from assistant.assistant import IndexMissing
 
     observed, answerable = [], []

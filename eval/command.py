@@ -7,9 +7,10 @@ from pathlib import Path
 
 from core.settings import REPO_ROOT, Settings
 from core.text import document_id
-from eval.metrics import SUMMARY_KEYS
-from eval.report import summary_table, write_reports
 from eval.runner import MODES, SPLITS, QuestionFileError, load_questions, run_eval, select_split
+
+# `configure` runs whenever the command line is parsed (even for --help): the report (matplotlib) and the
+# assistant are imported by `run` only.
 
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "questions.jsonl"
 REPORTS_DIR = REPO_ROOT / "eval" / "reports"
@@ -50,6 +51,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def load_floors(path: Path) -> dict[str, float]:
     """The floors file, checked: an object of summary metric names to numbers."""
+    from eval.metrics import SUMMARY_KEYS
+
     floors = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(floors, dict):
         raise ValueError(f"{path}: expected a JSON object of metric → minimum")
@@ -91,6 +94,7 @@ def missing_documents(assistant, questions: list[dict]) -> tuple[set[str], set[s
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.assistant import Assistant, IndexMissing
+    from eval.report import summary_table, write_reports
 
     qa = args.qa or (CORPORA_DIR / args.corpus / "questions.jsonl" if args.corpus else DEFAULT_QUESTIONS)
     try:

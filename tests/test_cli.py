@@ -38,3 +38,18 @@ def test_ask_with_emoji_or_sql_is_a_short_message_not_a_quote(corpus_settings):
         result = run("ask", "--mode", "extractive", text, settings=corpus_settings)
         assert result.returncode == 2 and "ask a question about the documents" in result.stderr
         assert "[1]" not in result.stdout and "Traceback" not in result.stderr
+
+
+HEAVY = ("torch", "transformers", "sentence_transformers", "chromadb", "gradio", "langchain_core", "matplotlib")
+
+
+def test_building_the_command_line_imports_no_heavy_library():
+    """`benelux-qa --help` (and every parse) stays quick: the heavy libraries load only in the commands that use them."""
+    probe = (
+        "import sys, benelux_qa.cli as cli; cli.build_parser().format_help(); "
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
