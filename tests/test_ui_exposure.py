@@ -121,9 +121,11 @@ def test_repeated_wrong_logins_lock_the_client_out_for_a_while(served):
 def test_an_upload_does_not_stay_in_gradios_cache(served, tmp_path):
     added = []
 
-    def add(paths):
+    def add(paths):  # as the real library: the loaders refuse what is not what its name says
         added.extend(p.name for p in paths)
-        return IngestSummary(added=[p.name for p in paths], flagged={paths[0].name: [3]})
+        refused = {p.name: f"Cannot read {p.name}: it is not a PDF file." for p in paths if p.suffix == ".pdf"}
+        kept = [p.name for p in paths if p.name not in refused]
+        return IngestSummary(added=kept, failed=refused, flagged={kept[0]: [3]})
 
     served.library.add = add
     good, bad = tmp_path / "nota.txt", tmp_path / "report.pdf"
@@ -139,7 +141,7 @@ def test_an_upload_does_not_stay_in_gradios_cache(served, tmp_path):
     assert all(Path(p).exists() for p in cached)
     handler = next(f.fn for f in served.app.fns.values() if getattr(f.fn, "__name__", "") == "add_documents")
     _, _, status, _ = handler(cached, progress=lambda *args, **kwargs: None)
-    assert added == ["nota.txt"]
+    assert added == ["nota.txt", "report.pdf"]  # the content is judged by the loaders, not by the UI
     assert "Added 1 document(s)" in status and "report.pdf" in status
     assert "1 paragraph(s) left out (§ 3)" in status and "instructions" in status
     assert not any(Path(p).exists() for p in cached), "uploaded files are removed from Gradio's cache"
