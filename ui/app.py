@@ -303,12 +303,6 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             "French or English. Every answer cites the source paragraphs (§): click a marker to see it.</p>",
             elem_id="bq-header",
         )
-        if not assistant.calibrated:
-            gr.HTML(
-                '<div class="bq-notice bq-fallback" id="bq-uncalibrated">This index is not calibrated: when to answer '
-                "and when to refuse follows the defaults fitted on the bundled documents. To fit it to your documents, "
-                "run <code>benelux-qa calibrate --qa QUESTIONS.jsonl</code> with questions about them.</div>"
-            )
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 with gr.Row(equal_height=False):
@@ -333,6 +327,13 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
                     with gr.Column(scale=4, min_width=360):
                         sources = gr.HTML(render.sources_html(None), elem_id="bq-sources-panel")
             with gr.Tab("Documents", id="documents"):
+                if not assistant.calibrated:  # said where users add their own documents
+                    gr.HTML(
+                        '<div class="bq-notice bq-fallback" id="bq-uncalibrated">This index is not calibrated: when to '
+                        "answer and when to refuse follows the defaults fitted on the bundled documents. To fit it to "
+                        "your documents, run <code>benelux-qa calibrate --qa QUESTIONS.jsonl</code> with answerable and "
+                        "unanswerable questions about them.</div>"
+                    )
                 table = gr.Dataframe(headers=TABLE_HEADERS, datatype="str", interactive=False, wrap=True,
                                      label="Indexed documents", elem_id="bq-documents")
                 with gr.Row(equal_height=False):
