@@ -17,10 +17,9 @@ from pathlib import Path
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, holds
 from assistant.evidence import ScoredSentence
-from core.text import analyze
+from core.text import PREFIX, analyze
 
 DEFAULT_PARAMETERS = Path(__file__).with_name("answerability.json")
-_PREFIX = 5  # question and passage words are compared by stem beginnings, so that nl/fr/en cognates meet
 
 
 @dataclass
@@ -35,8 +34,8 @@ class Signals:
 
 
 def _stems(text: str, lang: str) -> set[str]:
-    """Beginnings of the content words (numbers left to the other checks)."""
-    return {w[:_PREFIX] for w in analyze(text, lang) if not w.isdigit()}
+    """Beginnings of the content words, so that nl/fr/en cognates meet (numbers left to the other checks)."""
+    return {w[:PREFIX] for w in analyze(text, lang) if not w.isdigit()}
 
 
 def signals(

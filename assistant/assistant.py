@@ -92,7 +92,7 @@ class Assistant:
         if answer.answerability < self.answerability.threshold:
             answer.refused, answer.text = True, message(prepared.lang, "refusal")
         elif answer.mode is Mode.GENERATIVE and self.chat_model() is not None:
-            yield from self._generate(answer, prepared, history, ranked, started)
+            yield from self._generate(answer, prepared, history, ranked, chosen, started)
         else:
             if answer.mode is Mode.GENERATIVE:
                 answer.notices.append(message(prepared.lang, "llm_unavailable", reason=self._chat_error))
@@ -112,7 +112,8 @@ class Assistant:
         answer.text = extractive_text(chosen, answer.lang, citations)
         answer.citations = citations.all()
 
-    def _generate(self, answer: Answer, prepared: Question, history, ranked, started: float) -> Iterator[str]:
+    def _generate(self, answer: Answer, prepared: Question, history, ranked, chosen, started: float) -> Iterator[str]:
+        """Streams the checked generated answer; `chosen` (the extractive evidence) is quoted if it fails a check."""
         previous = next((m["content"] for m in reversed(history or []) if m.get("role") == "user"), None)
         citations = CitationList()
         generation = VerifiedGeneration(
@@ -129,7 +130,7 @@ class Assistant:
             log.info("generated answer rejected (%s); quoting the sources instead", generation.failure)
             answer.fallback = True
             answer.notices.append(message(prepared.lang, "fallback"))
-            self._quote(answer, choose_sentences(ranked, answer_type(prepared.text), prepared.text))
+            self._quote(answer, chosen)
         else:
             answer.text = " ".join(generation.sentences)
             answer.citations = citations.all()

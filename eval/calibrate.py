@@ -9,7 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core.settings import Settings
-from eval.runner import load_questions
+from eval.runner import SPLITS, load_questions
 
 MAX_FALSE_REFUSALS = 0.02  # on the questions fitted on; held-out questions see more (0.05 there gave 0.08 on the test split)
 
@@ -20,7 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="question file (JSONL, as for eval), answered from the current index, or from the index in DATA_DIR; "
              "repeat to fit on several corpora at once",
     )
-    parser.add_argument("--split", choices=["tune", "test", "all"], default="tune",
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="tune",
                         help="which questions to fit on (default: tune; questions without a split count as tune)")
     parser.add_argument("--max-false-refusals", type=float, default=MAX_FALSE_REFUSALS,
                         help="share of the answerable questions fitted on that the threshold may refuse (default 0.02)")

@@ -26,12 +26,17 @@ def ingest(settings, embeddings, *paths):
     return store, Ingestor(settings, store, show_progress=False).ingest(list(paths))
 
 
-def test_invalid_metadata_json_is_reported_and_the_documents_go_in(settings, embeddings, tmp_path):
+def docs_with_sidecar(tmp_path, sidecar: str):
+    """A folder holding one document and the given metadata.json text."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "nota.txt").write_text(SMALL_DOC, encoding="utf-8")
-    (docs / "metadata.json").write_text('{"nota.txt": {"title": "Kapot",}', encoding="utf-8")
-    store, summary = ingest(settings, embeddings, docs)
+    (docs / "metadata.json").write_text(sidecar, encoding="utf-8")
+    return docs
+
+
+def test_invalid_metadata_json_is_reported_and_the_documents_go_in(settings, embeddings, tmp_path):
+    store, summary = ingest(settings, embeddings, docs_with_sidecar(tmp_path, '{"nota.txt": {"title": "Kapot",}'))
     assert summary.added == ["nota.txt"] and not summary.failed
     (reason,) = [r for name, r in summary.skipped.items() if name.endswith("metadata.json")]
     assert "invalid JSON" in reason and "line 1" in reason
@@ -40,11 +45,7 @@ def test_invalid_metadata_json_is_reported_and_the_documents_go_in(settings, emb
 
 
 def test_metadata_json_of_the_wrong_shape_is_reported(settings, embeddings, tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "nota.txt").write_text(SMALL_DOC, encoding="utf-8")
-    (docs / "metadata.json").write_text('["nota.txt"]', encoding="utf-8")
-    _, summary = ingest(settings, embeddings, docs)
+    _, summary = ingest(settings, embeddings, docs_with_sidecar(tmp_path, '["nota.txt"]'))
     assert summary.added == ["nota.txt"]
     assert any(name.endswith("metadata.json") for name in summary.skipped)
 
