@@ -9,7 +9,7 @@ import json
 import statistics
 import time
 
-from assistant.llm import chat_messages
+from models.chat import chat_messages
 from assistant.prompts import answer_prompt, question_block
 from core.settings import Settings
 from models.generator import provision_gguf

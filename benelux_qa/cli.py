@@ -28,6 +28,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import Ingestor, exclusive_ingest
+    from ingest.translation import Translator
     from models.embeddings import ParagraphEmbeddings
     from vectorstore.store import ParagraphStore, wipe_index
 
@@ -40,7 +41,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             if not args.paths and settings.uploads_dir.is_dir():
                 paths.append(settings.uploads_dir)
         store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
-        summary = Ingestor(settings, store, show_progress=not args.quiet).ingest(paths, args.prune)
+        translator = Translator(settings) if settings.machine_translation else None
+        summary = Ingestor(settings, store, show_progress=not args.quiet, translator=translator).ingest(paths, args.prune)
     print("\n".join(summary.lines()))
     return 1 if summary.failed and not (summary.added or summary.updated or summary.unchanged) else 0
 
@@ -49,7 +51,8 @@ def _print_sources(answer) -> None:
     for c in answer.citations:
         print(f"\n[{c.marker}] {c.title} ({c.date or 'n.d.'}) §{c.paragraph} [{c.doc_id}]\n    {c.quote}")
         if c.translation:
-            print(f"    ({c.translation_lang}, §{c.translation_paragraph}) {c.translation}")
+            made_by = ", machine translation; the original is authoritative" if c.machine_translation else ""
+            print(f"    ({c.translation_lang}, §{c.translation_paragraph}{made_by}) {c.translation}")
     if answer.refused:
         for p in answer.passages[:3]:
             print(f"\n- {p.title} ({p.date or 'n.d.'}) §{p.paragraph} [{p.doc_id}]\n    {p.text}")

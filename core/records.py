@@ -70,6 +70,7 @@ class DocumentRecord:
     info: DocumentInfo
     content_hash: str
     stats: dict[str, int]
+    translation: str = ""  # machine translations: "" not made yet, "done", "partial" (the LLM was unavailable)
 
 
 @dataclass
@@ -87,6 +88,26 @@ class StoredChunk:
     part: int
     pair_id: str | None
     embedding: np.ndarray | None = None
+    translated_from: str | None = None  # a machine translation of this chunk id (else an original)
+    sentence_translations: list[str | None] | None = None  # of a translation: per original sentence (None: dropped)
+
+
+@dataclass
+class Twin:
+    """A machine translation of a stored chunk into `lang`, sentence by sentence (None where the
+    translation failed the fact check and was dropped)."""
+
+    source: StoredChunk
+    lang: str
+    sentences: list[str | None]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s for s in self.sentences if s)
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.source.chunk_id}~{self.lang}"
 
 
 @dataclass

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     openai_model: str = Field("gpt-4o-mini", description="Model name on that server.")
     openai_api_key: str | None = Field(None, description="API key for that server (or set OPENAI_API_KEY).")
 
+    machine_translation: bool = Field(
+        True, description="Translate every paragraph without a human translation into the other languages (nl, fr, en) "
+        "with the LLM, after indexing, so that a question in any language finds it."
+    )
+    translation_seed: Path | None = Field(
+        REPO_ROOT / "data" / "translations.jsonl",
+        description="Translations shipped with the bundled corpus (read only; made by the project's own ingest).",
+    )
     calibration_file: Path | None = Field(
         None, description="Answerability parameters fitted by `benelux-qa calibrate`; default <data_dir>/answerability.json "
         "(the shipped defaults apply while it does not exist)."
@@ -84,6 +92,11 @@ class Settings(BaseSettings):
     @property
     def calibration_path(self) -> Path:
         return self.calibration_file or self.data_dir / "answerability.json"
+
+    @property
+    def translation_cache_path(self) -> Path:
+        """Every machine translation made (and rejected) here, so that none is made twice."""
+        return self.data_dir / "translations.jsonl"
 
     @property
     def index_dir(self) -> Path:

@@ -19,6 +19,8 @@ from ingest.loaders import SUPPORTED_SUFFIXES, UnreadableDocument
 from ingest.metadata import SIDECAR, read_sidecar
 from ingest.pairing import pair_translations
 from ingest.parse import ParsedDocument, content_hash, parse_document
+from ingest.translation import Translator
+from ingest.twins import TranslationSummary, TwinMaker
 from vectorstore.keyword_index import current_keyword_index
 from vectorstore.store import ParagraphStore
 
@@ -39,6 +41,7 @@ class IngestSummary:
     total_repairs: int = 0
     chunks: int = 0
     embedded: int = 0
+    translation: TranslationSummary = field(default_factory=TranslationSummary)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -58,6 +61,7 @@ class IngestSummary:
             for doc, numbers in self.flagged.items()
         ]
         lines += [f"  removed what an interrupted ingest left of {doc}" for doc in self.interrupted]
+        lines += self.translation.lines()
         lines.append(f"seconds: {self.seconds:.1f}")
         return lines
 
@@ -161,10 +165,13 @@ def exclusive_ingest(settings: Settings) -> Iterator[None]:
 
 
 class Ingestor:
-    def __init__(self, settings: Settings, store: ParagraphStore, show_progress: bool = True):
+    def __init__(self, settings: Settings, store: ParagraphStore, show_progress: bool = True, translator: Translator | None = None):
+        """With a `translator`, documents get their machine-translated twins after all are indexed
+        (without one, a caller can make them later, e.g. in the background: `ingest.twins`)."""
         self.settings = settings
         self.store = store
         self.show_progress = show_progress
+        self.translator = translator
 
     def _vectors(self, to_write: list[_Changed], summary: IngestSummary) -> dict[str, np.ndarray]:
         """Vectors of the group's chunks and sentences (stored ones reused, keyed by content-derived ids),
@@ -228,6 +235,8 @@ class Ingestor:
             for doc_id in sorted(set(indexed) - keep):
                 self.store.delete_document(doc_id)
                 summary.removed.append(doc_id)
+        if self.translator is not None:
+            summary.translation = TwinMaker(self.store, self.translator).run(show_progress=self.show_progress)
         current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version())
         self._totals(summary)
         summary.seconds = time.perf_counter() - started

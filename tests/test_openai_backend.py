@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer import Mode
 from assistant.assistant import Assistant
-from assistant.llm import make_chat_model
+from models.chat import make_chat_model
 
 REPLY = "De eerste bijeenkomst vond plaats in Antwerpen."
 

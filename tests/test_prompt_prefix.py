@@ -6,7 +6,7 @@ first — checked here with the GGUF's own chat template and tokenizer (vocabula
 import pytest
 
 from assistant.generative import VerifiedGeneration
-from assistant.llm import chat_messages
+from models.chat import chat_messages
 from assistant.prompts import answer_prompt, question_block
 
 QUESTIONS = {

@@ -22,7 +22,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from core.records import Chunk, DocumentInfo, DocumentRecord, Sentence, StoredChunk, StoredSentence
+from core.records import Chunk, DocumentInfo, DocumentRecord, Sentence, StoredChunk, StoredSentence, Twin
 from core.settings import Settings
 from models.embeddings import ParagraphEmbeddings
 
@@ -92,6 +92,15 @@ def wipe_index(settings: Settings) -> None:
             client.delete_collection(name)
         except Exception:  # not there: nothing to remove
             pass
+
+
+def _twin_metadata(twin: Twin) -> dict:
+    source = twin.source
+    return {
+        "doc_id": source.doc_id, "title": source.title, "date": source.date or "", "kind": source.kind, "lang": twin.lang,
+        "paragraph": source.paragraph, "part": source.part, "pair_id": "", "translated_from": source.chunk_id,
+        "sentences": json.dumps(twin.sentences, ensure_ascii=False),
+    }
 
 
 def _chunk_metadata(chunk: Chunk, info: DocumentInfo, content_hash: str) -> dict:
@@ -194,7 +203,7 @@ class ParagraphStore:
     def _register(self, info: DocumentInfo, content_hash: str, stats: dict[str, int], state: str = "ready") -> None:
         meta = {
             "title": info.title, "date": info.date or "", "kind": info.kind, "languages": ",".join(info.languages),
-            "content_hash": content_hash, "stats": json.dumps(stats), "state": state,
+            "content_hash": content_hash, "stats": json.dumps(stats), "state": state, "translation": "",
         }
         self.registry.upsert(ids=[info.doc_id], embeddings=[[1.0]], documents=[info.title], metadatas=[meta])
 
@@ -228,6 +237,36 @@ class ParagraphStore:
         )
         self._register(info, content_hash, stats)
         self._bump_version()
+
+    @_guarded
+    def originals(self, doc_id: str) -> list[StoredChunk]:
+        """The document's own chunks (not machine translations), in reading order."""
+        chunks = [c for c in self._chunks(where={"doc_id": doc_id}) if c.translated_from is None]
+        return sorted(chunks, key=lambda c: (c.paragraph, c.part))
+
+    @_guarded
+    def write_twins(self, doc_id: str, twins: list[Twin], vectors: np.ndarray, state: str) -> None:
+        """Add machine translations of the document's chunks (searched like any chunk) and record how
+        far its translation got (`state`: "done" or "partial")."""
+        entry = self.registry.get(ids=[doc_id], include=["metadatas"])["metadatas"]
+        if not entry or entry[0].get("state") == _WRITING:  # removed or being rewritten meanwhile
+            return
+        present = set(self.collection.get(ids=sorted({t.source.chunk_id for t in twins}), include=[])["ids"]) if twins else set()
+        kept = [i for i, twin in enumerate(twins) if twin.source.chunk_id in present]  # a rewrite may have replaced some
+        twins, vectors = [twins[i] for i in kept], vectors[kept] if kept else vectors[:0]
+        for start in range(0, len(twins), _BATCH):
+            part = twins[start : start + _BATCH]
+            self.collection.upsert(
+                ids=[t.chunk_id for t in part], embeddings=vectors[start : start + _BATCH].tolist(),
+                documents=[t.text for t in part], metadatas=[_twin_metadata(t) for t in part],
+            )
+        self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state}])
+        self._bump_version()
+
+    @_guarded
+    def twins_of(self, chunk_ids: list[str]) -> list[StoredChunk]:
+        """The machine translations of the given chunks (every language)."""
+        return list(self._chunks(where={"translated_from": {"$in": chunk_ids}})) if chunk_ids else []
 
     @_guarded
     def sentences_of(self, chunk_ids: list[str]) -> list[StoredSentence]:
@@ -298,12 +337,15 @@ def _record(doc_id: str, meta: dict) -> DocumentRecord:
         doc_id=doc_id, title=meta["title"], date=meta["date"] or None, kind=meta["kind"],
         languages=[lang for lang in meta["languages"].split(",") if lang],
     )
-    return DocumentRecord(info=info, content_hash=meta["content_hash"], stats=json.loads(meta["stats"]))
+    return DocumentRecord(
+        info=info, content_hash=meta["content_hash"], stats=json.loads(meta["stats"]), translation=meta.get("translation", "")
+    )
 
 
 def _stored_chunk(chunk_id: str, text: str, meta: dict, embedding: np.ndarray | None = None) -> StoredChunk:
     return StoredChunk(
         chunk_id=chunk_id, text=text, doc_id=meta["doc_id"], title=meta["title"], date=meta["date"] or None,
         kind=meta["kind"], lang=meta["lang"], paragraph=meta["paragraph"], part=meta["part"],
-        pair_id=meta["pair_id"] or None, embedding=embedding,
+        pair_id=meta["pair_id"] or None, embedding=embedding, translated_from=meta.get("translated_from"),
+        sentence_translations=json.loads(meta["sentences"]) if "sentences" in meta else None,
     )

@@ -49,24 +49,33 @@ class LlamaCppChat(BaseChatModel):
 
             self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False)
 
-    def _completion(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool):
+    def _completion(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool, max_tokens: int | None = None):
         self.load()
         return self._llama.create_chat_completion(
             messages=chat_messages(messages),
-            temperature=self.temperature, max_tokens=self.max_tokens, stop=stop, stream=stream,
+            temperature=self.temperature, max_tokens=max_tokens or self.max_tokens, stop=stop, stream=stream,
         )
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs) -> ChatResult:
-        text = self._completion(messages, stop, stream=False)["choices"][0]["message"]["content"] or ""
+        text = self._completion(messages, stop, stream=False, max_tokens=kwargs.get("max_tokens"))["choices"][0]["message"]["content"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
-        for part in self._completion(messages, stop, stream=True):
+        for part in self._completion(messages, stop, stream=True, max_tokens=kwargs.get("max_tokens")):
             piece = part["choices"][0]["delta"].get("content")
             if piece:
                 if run_manager:
                     run_manager.on_llm_new_token(piece)
                 yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+
+def model_id(settings: Settings) -> str:
+    """Which generator the settings select, as recorded with what it made (e.g. cached translations)."""
+    if settings.llm_backend == "openai":
+        return f"openai:{settings.openai_model}"
+    from models.generator import GGUF_NAME
+
+    return f"local:{settings.llm_path.name if settings.llm_path else GGUF_NAME}"
 
 
 def make_chat_model(settings: Settings, log=print) -> BaseChatModel | None:

@@ -1,4 +1,7 @@
-"""The faithfulness guard: numbers, dates and names in a generated sentence must be in its sources."""
+"""The faithfulness guard: numbers, dates and names in a generated sentence or a machine translation
+must be in its sources."""
+
+from collections import Counter
 
 from core.text import NUMBER, PREFIX, fold_accents, names
 
@@ -14,8 +17,11 @@ ALIASES = {
 
 
 def other_names(name: str) -> tuple[str, ...]:
-    """The first letters of `name` and of its other names (Luxembourg ~ Luxemburg, Dutch ~ Nederlands)."""
-    return ALIASES.get(name[:PREFIX], (name[:PREFIX],))
+    """The first letters of `name` and of its other names (Luxembourg ~ Luxemburg, Dutch ~ Nederlands,
+    and back: Nederland ~ Netherlands)."""
+    stem = name[:PREFIX]
+    back = tuple(key for key, aliases in ALIASES.items() if stem in aliases)
+    return tuple(dict.fromkeys(ALIASES.get(stem, (stem,)) + back))
 
 
 def mentions(sources: list[str], name: str) -> bool:
@@ -29,3 +35,17 @@ def unsupported(sentence: str, sources: list[str]) -> list[str]:
     source_numbers = {n for text in sources for n in NUMBER.findall(text)}
     missing = [n for n in NUMBER.findall(sentence) if n not in source_numbers]
     return missing + sorted(name for name in names(sentence) if not mentions(sources, name))
+
+
+def changed_facts(original: str, translation: str, common_words: set[str] = frozenset()) -> list[str]:
+    """What a translation changed: numbers lost or added, proper names lost, places or peoples added
+    (empty: it keeps the facts). Capitalised words that the document also uses in lower case
+    (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may become "the Human Trafficking group")."""
+    theirs, ours = Counter(NUMBER.findall(original)), Counter(NUMBER.findall(translation))
+    problems = [f"number {n} lost" for n in sorted(theirs - ours)] + [f"number {n} added" for n in sorted(ours - theirs)]
+    problems += [
+        f"name {name} lost" for name in sorted(names(original)) if name not in common_words and not mentions([translation], name)
+    ]
+    return problems + [
+        f"name {name} added" for name in sorted(names(translation)) if name[:PREFIX] in ALIASES and not mentions([original], name)
+    ]

@@ -1,0 +1,172 @@
+"""Machine translation of sentences by the configured LLM, checked by code, cached on disk.
+
+The small local model translates Dutch into French poorly ("mensenhandel" → "vente de biens") but
+Dutch and French into English well, and English into French or Dutch well: a translation between two
+languages other than English goes through the English one (which is made anyway).
+
+Each translation must keep the original's facts: every number and name kept, none added (`changed_facts`),
+in the target language, of a plausible length. One that fails is asked for again once, with what it
+changed; if that fails too, it is dropped. Results (and rejections) are cached by the original text, the
+two languages, the model and the prompt version, so re-ingesting never translates twice. A copy of the
+cache can ship with a corpus (`translation_seed`); it is only read.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from core.guard import changed_facts
+from core.languages import UNKNOWN, detect_language, language_name
+from core.settings import Settings
+from core.text import WORD, fold_accents
+from models.chat import make_chat_model, model_id
+
+log = logging.getLogger(__name__)
+
+PROMPT_VERSION = "1"
+PIVOT = "en"
+_SYSTEM = (
+    "You are a professional translator of official documents. Translate the {source} text the user sends into "
+    "{target}. Keep every number, date, name and abbreviation exactly as written. Reply with the translation only."
+)
+_AGAIN = " Reply with the {target} translation of the whole text only, on one line."  # added for the second attempt
+_KEEP = " Write these exactly as in the text: {facts}."
+_MIN_WORDS_TO_CHECK_LANGUAGE = 4
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+class TranslationUnavailable(Exception):
+    """The LLM cannot be used (not configured, missing or failing): no new translations can be made."""
+
+
+@dataclass
+class Translation:
+    text: str | None  # None: rejected by the checks
+    problems: list[str]
+
+
+def check(original: str, translation: str, target: str, common_words: set[str] = frozenset()) -> list[str]:
+    """Why `translation` is not an acceptable `target`-language rendering of `original` (empty: it is);
+    `common_words` are the document's lower-case words (see `changed_facts`)."""
+    if not translation.strip():
+        return ["empty"]
+    problems = []
+    if "\n" in translation.strip():
+        problems.append("more than a translation")  # e.g. "Here is the translation:" before it
+    if not 0.4 * len(original) - 10 <= len(translation) <= 2.5 * len(original) + 20:
+        problems.append("length")
+    if len(_LETTERS.findall(translation)) >= _MIN_WORDS_TO_CHECK_LANGUAGE:
+        detected = detect_language(translation)
+        if detected not in (target, UNKNOWN):
+            problems.append(f"language {detected}")
+    return problems + changed_facts(original, translation, common_words)
+
+
+def _lost(original: str, problems: list[str]) -> list[str]:
+    """The numbers and names of `original` (as written there) that the problems say a translation lost."""
+    lost = {p.split()[1] for p in problems if p.endswith(" lost")}
+    return list(dict.fromkeys(w for w in WORD.findall(original) if fold_accents(w.lower()) in lost))
+
+
+class TranslationCache:
+    """Translations by key, read from the shipped seed and the data dir's file; new ones appended to the latter
+    (a line per entry, flushed and synced: a crash loses at most the line being written)."""
+
+    def __init__(self, path: Path, seed: Path | None = None):
+        self.path = path
+        self.entries: dict[str, dict] = {}
+        for file in (seed, path):
+            if file and file.is_file():
+                self._load(file)
+
+    def _load(self, file: Path) -> None:
+        for line in file.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+                self.entries[entry["key"]] = entry
+            except (json.JSONDecodeError, KeyError, TypeError):
+                log.warning("skipping a damaged line in %s", file)
+
+    def get(self, key: str) -> Translation | None:
+        entry = self.entries.get(key)
+        return Translation(entry["text"], entry["problems"]) if entry else None
+
+    def put(self, key: str, entry: dict) -> None:
+        self.entries[key] = entry
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def cache_key(text: str, source: str, target: str, model: str) -> str:
+    return hashlib.sha256(json.dumps([PROMPT_VERSION, model, source, target, text]).encode()).hexdigest()[:32]
+
+
+class Translator:
+    """Translates sentences with the settings' LLM (loaded on the first cache miss)."""
+
+    def __init__(self, settings: Settings, cache: TranslationCache | None = None, chat=None):
+        self.settings = settings
+        self.model = model_id(settings)
+        self.cache = cache or TranslationCache(settings.translation_cache_path, settings.translation_seed)
+        self._chat = chat
+        self.unavailable: str | None = None if chat or settings.llm_backend != "extractive" else "no LLM is configured"
+        self.made = 0  # translations asked of the LLM in this run (not from the cache)
+
+    def _model(self):
+        if self._chat is None and self.unavailable is None:
+            try:
+                self._chat = make_chat_model(self.settings, log=log.info)
+            except Exception as error:  # a missing file, a broken build, an unreachable server
+                log.exception("the LLM could not be loaded for translation")
+                self.unavailable = str(error) or type(error).__name__
+        if self.unavailable:
+            raise TranslationUnavailable(self.unavailable)
+        return self._chat
+
+    def translate(
+        self, original: str, source: str, target: str, via: str | None = None, common_words: set[str] = frozenset(),
+    ) -> Translation:
+        """`original` (in `source`) in `target`; `via` is its English translation to translate from instead;
+        `common_words` as for `check`. Raises TranslationUnavailable on a cache miss when the LLM cannot be used."""
+        text, lang = (via, PIVOT) if via else (original, source)
+        key = cache_key(text, lang, target, self.model)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        messages = [
+            SystemMessage(_SYSTEM.format(source=language_name(lang, "en"), target=language_name(target, "en"))),
+            HumanMessage(text),
+        ]
+        attempt = self._ask(messages, text)
+        problems = check(original, attempt, target, common_words)
+        if problems:
+            facts = _lost(original, problems)
+            hint = _AGAIN.format(target=language_name(target, "en")) + (_KEEP.format(facts=", ".join(facts)) if facts else "")
+            messages[0] = SystemMessage(messages[0].content + hint)
+            attempt = self._ask(messages, text)
+            problems = check(original, attempt, target, common_words)
+        result = Translation(None if problems else attempt, problems)
+        self.cache.put(key, {
+            "key": key, "model": self.model, "prompt": PROMPT_VERSION, "from": lang, "to": target,
+            "source": text, "text": result.text, "problems": problems, "rejected": attempt if problems else None,
+        })
+        self.made += 1
+        return result
+
+    def _ask(self, messages, text: str) -> str:
+        chat = self._model()
+        try:
+            reply = chat.invoke(messages, max_tokens=2 * len(text) // 3 + 64)  # ~3 characters a token, room to spare
+        except Exception as error:  # a server gone, a model failing mid-run: no more translations in this run
+            self.unavailable = str(error) or type(error).__name__
+            raise TranslationUnavailable(self.unavailable) from error
+        return str(reply.content).strip().strip('"“”«» ').strip()

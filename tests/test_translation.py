@@ -1,0 +1,126 @@
+"""Machine translation at ingest: the fact check, the cache, the retry, and which twins a document needs.
+
+Fast tests with a scripted chat model; tests/test_twins.py runs the real LLM, Chroma and e5.
+"""
+
+import json
+
+import pytest
+from langchain_core.language_models import FakeListChatModel
+
+from core.guard import changed_facts
+from core.records import StoredChunk
+from ingest.translation import TranslationCache, TranslationUnavailable, Translator, check
+from ingest.twins import plan
+
+DUTCH = "Het Benelux Secretariaat-Generaal organiseerde op 17 oktober 2016 een brainstormdag met Payoke."
+ENGLISH = "On 17 October 2016 the Benelux Secretariat-General organised a brainstorming day with Payoke."
+
+
+def test_a_faithful_translation_passes_the_check():
+    assert check(DUTCH, ENGLISH, "en") == []
+
+
+@pytest.mark.parametrize("bad, problem", [
+    ("On 17 October 2019 the Benelux Secretariat-General organised a brainstorming day with Payoke.", "number 2016 lost"),
+    ("On 17 October 2016 the Benelux Secretariat-General organised a brainstorming day.", "name payoke lost"),
+    ("On 17 October 2016 the Secretariat-General in Belgium organised a day with Payoke and Benelux.", "name belgium added"),
+    ("Le 17 octobre 2016, le Secrétariat général Benelux a organisé une journée de réflexion avec Payoke.", "language fr"),
+    ("Here is the translation:\nOn 17 October 2016 the Benelux Secretariat-General met Payoke.", "more than a translation"),
+    ("", "empty"),
+])
+def test_the_check_names_what_a_translation_changed(bad, problem):
+    assert problem in check(DUTCH, bad, "en")
+
+
+def test_names_the_document_also_writes_in_lower_case_may_be_translated():
+    original = "De werkgroep Mensenhandel stelt het rapport vast."
+    translated = "The Human Trafficking working group adopts the report."
+    assert changed_facts(original, translated) == ["name mensenhandel lost"]
+    assert changed_facts(original, translated, common_words={"mensenhandel"}) == []
+
+
+def test_place_names_match_across_languages_both_ways():
+    assert changed_facts("Zij vergaderden in Nederland en Luxemburg.", "They met in the Netherlands and Luxembourg.") == []
+    assert changed_facts("They met in the Netherlands.", "Zij vergaderden in Nederland.") == []
+
+
+def _translator(tmp_path, replies, seed=None):
+    chat = FakeListChatModel(responses=replies)
+    from core.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", translation_seed=seed)
+    return Translator(settings, chat=chat), chat
+
+
+def test_a_bad_translation_is_asked_for_again_once_then_dropped(tmp_path):
+    translator, chat = _translator(tmp_path, ["On 17 October 2019 ...", "Still 2019 with Payoke and Benelux."])
+    result = translator.translate(DUTCH, "nl", "en")
+    assert result.text is None and any("2016" in p for p in result.problems)
+    assert chat.i == 0  # both scripted replies were used: one retry, no more (the list wrapped around)
+
+
+def test_a_retried_translation_that_passes_is_kept(tmp_path):
+    translator, _ = _translator(tmp_path, ["On 17 October 2019 ...", ENGLISH])
+    assert translator.translate(DUTCH, "nl", "en").text == ENGLISH
+
+
+def test_translations_are_cached_on_disk_and_never_made_twice(tmp_path):
+    translator, chat = _translator(tmp_path, [ENGLISH])
+    translator.translate(DUTCH, "nl", "en")
+    again, _ = _translator(tmp_path, ["must not be asked"])
+    assert again.translate(DUTCH, "nl", "en").text == ENGLISH and again.made == 0
+    entry = json.loads((tmp_path / "data" / "translations.jsonl").read_text().splitlines()[0])
+    assert entry["from"] == "nl" and entry["to"] == "en" and entry["model"].startswith("local:")
+
+
+def test_a_torn_last_line_of_the_cache_is_skipped(tmp_path):
+    translator, _ = _translator(tmp_path, [ENGLISH])
+    translator.translate(DUTCH, "nl", "en")
+    path = tmp_path / "data" / "translations.jsonl"
+    path.write_text(path.read_text() + '{"key": "abc", "text": "half')
+    assert len(TranslationCache(path).entries) == 1
+
+
+def test_a_shipped_seed_is_read_but_never_written(tmp_path):
+    seed = tmp_path / "seed.jsonl"
+    maker, _ = _translator(tmp_path / "maker", [ENGLISH])
+    maker.translate(DUTCH, "nl", "en")
+    seed.write_text((tmp_path / "maker" / "data" / "translations.jsonl").read_text())
+    translator, _ = _translator(tmp_path, ["must not be asked"], seed=seed)
+    assert translator.translate(DUTCH, "nl", "en").text == ENGLISH
+    assert not (tmp_path / "data" / "translations.jsonl").exists()
+
+
+def test_a_translation_between_dutch_and_french_goes_through_english(tmp_path):
+    translator, chat = _translator(tmp_path, ["Le 17 octobre 2016, le Secrétariat général Benelux a organisé une journée avec Payoke."])
+    result = translator.translate(DUTCH, "nl", "fr", via=ENGLISH)
+    assert result.text and result.text.startswith("Le 17 octobre")
+    entry = json.loads((tmp_path / "data" / "translations.jsonl").read_text())
+    assert entry["from"] == "en" and entry["source"] == ENGLISH
+
+
+def test_without_an_llm_only_cached_translations_are_available(tmp_path):
+    from core.settings import Settings
+
+    translator = Translator(Settings(data_dir=tmp_path, llm_backend="extractive", translation_seed=None))
+    with pytest.raises(TranslationUnavailable, match="no LLM"):
+        translator.translate(DUTCH, "nl", "en")
+
+
+def _chunk(chunk_id, lang, pair_id=None):
+    return StoredChunk(chunk_id, "tekst", "doc", "title", None, "kind", lang, 1, 1, pair_id)
+
+
+def test_a_dutch_only_paragraph_gets_english_first_then_french():
+    nl = _chunk("a", "nl")
+    assert [(c.chunk_id, lang) for c, lang in plan([nl])] == [("a", "en"), ("a", "fr")]
+
+
+def test_a_paragraph_with_its_human_translation_gets_only_english_made_from_the_french():
+    chunks = [_chunk("a-nl", "nl", "p1"), _chunk("a-fr", "fr", "p1")]
+    assert [(c.chunk_id, lang) for c, lang in plan(chunks)] == [("a-fr", "en")]
+
+
+def test_a_paragraph_in_an_unsupported_language_gets_no_twins():
+    assert plan([_chunk("a", "unknown")]) == []
