@@ -18,10 +18,11 @@ from assistant.answerability import load_model, signals
 from assistant.evidence import asks_unknown_number, choose_sentences, rank_sentences
 from assistant.extractive import extractive_text
 from assistant.generative import VerifiedGeneration
-from assistant.llm import make_chat_model
+from models.chat import make_chat_model
 from assistant.messages import message
 from assistant.question import InvalidQuestion, Question, prepare_question
 from assistant.retrieval import HybridRetriever
+from core.records import DocumentRecord
 from core.settings import Settings
 from models.embeddings import ParagraphEmbeddings
 from vectorstore.store import ParagraphStore
@@ -54,6 +55,10 @@ class Assistant:
                 log.exception("the LLM could not be loaded")
                 self._chat_error = str(error) or type(error).__name__
         return self._chat
+
+    def documents(self) -> dict[str, DocumentRecord]:
+        """The indexed documents by id (their languages, titles and dates)."""
+        return self.store.documents()
 
     def retrieve(self, question: str, lang: str | None = None, k: int | None = None) -> list[Passage]:
         prepared = prepare_question(question, lang=lang)

@@ -32,6 +32,7 @@ class ScoredSentence:
     similarity: float  # cosine between the question and the sentence
     vector: np.ndarray
     position: int  # within its passage
+    translation: str | None = None  # its machine translation into the asker's language, when the passage has one
 
 
 def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str, lang: str, vector: np.ndarray) -> list[ScoredSentence]:
@@ -41,14 +42,23 @@ def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str
     question_words = set(analyze(question, lang))
     scored = []
     positions: dict[str, int] = {}
+    in_chunk: dict[str, int] = {}
     for sentence in store.sentences_of(list(owner)):
         passage = owner[sentence.chunk_id]
         position = positions[passage.chunk_id] = positions.get(passage.chunk_id, -1) + 1
+        index = in_chunk[sentence.chunk_id] = in_chunk.get(sentence.chunk_id, -1) + 1
         overlap = len(question_words & set(analyze(sentence.text, passage.lang))) / max(len(question_words), 1)
         similarity = float(vector @ sentence.embedding)
         score = similarity + 0.02 * overlap - 0.005 * (passage.rank - 1)
-        scored.append(ScoredSentence(passage, sentence.text, score, similarity, sentence.embedding, position))
+        scored.append(ScoredSentence(passage, sentence.text, score, similarity, sentence.embedding, position, _translation(passage, sentence.chunk_id, index)))
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def _translation(passage: Passage, chunk_id: str, index: int) -> str | None:
+    """The machine translation of the `index`th sentence of `chunk_id` in `passage`, if it has one."""
+    twin = passage.translation
+    translated = twin.sentence_translations.get(chunk_id, []) if twin and twin.machine else []
+    return translated[index] if index < len(translated) else None
 
 
 def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType.OTHER, question: str = "") -> list[ScoredSentence]:

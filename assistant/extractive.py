@@ -1,4 +1,8 @@
-"""The extractive answer: the most relevant sentences quoted from the sources, no LLM involved."""
+"""The extractive answer: the most relevant sentences quoted from the sources, no LLM involved.
+
+A sentence quoted from a source in another language than the asker's is followed by its machine
+translation (made at ingest), labelled as such: the quote is authoritative.
+"""
 
 from assistant.citations import CitationList
 from assistant.evidence import ScoredSentence
@@ -7,14 +11,25 @@ from core.languages import list_names
 
 
 def extractive_text(chosen: list[ScoredSentence], lang: str, citations: CitationList) -> str:
-    """E.g. 'Selon les documents : « … » [1]'; says so when the source is in another language."""
+    """E.g. 'Selon les documents : « … » [1]'; says in which language a source in another one is."""
     opening, closing = QUOTES.get(lang, QUOTES["en"])
-    quotes = [f"{opening}{s.text}{closing} [{citations.cite(s.passage, s.text)}]" for s in chosen]
-    foreign = next((s.passage for s in chosen if s.passage.lang != lang), None)
-    if foreign is None:
-        intro = message(lang, "intro")
-    elif foreign.translation is None:
-        intro = message(lang, "only_in", source=list_names([foreign.lang], lang))
-    else:
-        intro = message(lang, "in_languages", source=list_names([foreign.lang, foreign.translation.lang], lang))
-    return f"{intro} " + " ".join(quotes)
+    quotes = []
+    for s in chosen:
+        quote = f"{opening}{s.text}{closing} [{citations.cite(s.passage, s.text)}]"
+        if s.translation and s.passage.lang != lang:
+            quote += f" ({message(lang, 'machine_translation')}: {opening}{s.translation}{closing})"
+        quotes.append(quote)
+    return f"{_intro(chosen, lang)} " + " ".join(quotes)
+
+
+def _intro(chosen: list[ScoredSentence], lang: str) -> str:
+    """"According to the documents:", or which languages the foreign sources are in: "only" when the
+    documents have those passages in no other language."""
+    foreign = [s.passage for s in chosen if s.passage.lang != lang]
+    if not foreign:
+        return message(lang, "intro")
+    quoted = sorted({p.lang for p in foreign})
+    versions = sorted({v for p in foreign for v in (p.versions or [p.lang])})
+    if versions == quoted:
+        return message(lang, "only_in", source=list_names(quoted, lang))
+    return message(lang, "in_languages", source=list_names(versions, lang))

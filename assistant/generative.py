@@ -16,7 +16,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from assistant.answer import Passage
 from assistant.citations import CitationList
 from assistant.evidence import ScoredSentence
-from assistant.guard import unsupported
+from core.guard import unsupported
 from assistant.prompts import NO_ANSWER, answer_prompt, question_block
 from core.languages import UNKNOWN, detect_language
 from core.sentences import split_sentences
@@ -33,13 +33,15 @@ def _mostly_names_and_numbers(sentence: str) -> bool:
 
 
 def context_lines(context: list[ScoredSentence]) -> str:
-    """The chosen source sentences, one line per passage in rank order. Unnumbered: a small model
+    """The chosen source sentences, one line per passage in rank order, in the asker's language where a
+    machine translation exists (the small model answers better from it). Unnumbered: a small model
     given "[1]" labels tends to answer with a label instead of the fact (code cites anyway)."""
     by_passage: dict[int, list[ScoredSentence]] = {}
     for sentence in context:
         by_passage.setdefault(sentence.passage.rank, []).append(sentence)
     return "\n".join(
-        "- " + " ".join(s.text for s in sorted(group, key=lambda s: s.position)) for _, group in sorted(by_passage.items())
+        "- " + " ".join(s.translation or s.text for s in sorted(group, key=lambda s: s.position))
+        for _, group in sorted(by_passage.items())
     )
 
 
@@ -112,9 +114,16 @@ class VerifiedGeneration:
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
         for size in (1, 2):
             for group in combinations(ranked, size):
-                texts = [t for _, s in group for t in (s.passage.text, s.passage.translation.text if s.passage.translation else "")]
+                texts = [t for _, s in group for t in (s.passage.text, _human_translation(s.passage))]
                 if not unsupported(sentence, texts):
                     return [(s.passage, s.text) for _, s in group]
         return None
 
 
+
+
+def _human_translation(passage: Passage) -> str:
+    """The passage's other language version made by the document's authors; facts are checked against
+    originals, never against a machine translation."""
+    twin = passage.translation
+    return twin.text if twin and not twin.machine else ""

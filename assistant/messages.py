@@ -12,6 +12,7 @@ MESSAGES = {
         "only_in": "Deze informatie staat alleen in het {source} in de documenten:",
         "in_languages": "De documenten zeggen dit in het {source}:",
         "intro": "Volgens de documenten:",
+        "machine_translation": "machinevertaling",
         "no_index": "Er zijn nog geen documenten geïndexeerd: voer eerst `benelux-qa ingest` uit.",
     },
     "fr": {
@@ -25,6 +26,7 @@ MESSAGES = {
         "only_in": "Cette information ne figure qu'en {source} dans les documents :",
         "in_languages": "Les documents le disent en {source} :",
         "intro": "Selon les documents :",
+        "machine_translation": "traduction automatique",
         "no_index": "Aucun document n'est encore indexé : lancez d'abord `benelux-qa ingest`.",
     },
     "en": {
@@ -38,6 +40,7 @@ MESSAGES = {
         "only_in": "This information exists only in {source} in the documents:",
         "in_languages": "The documents say this in {source}:",
         "intro": "According to the documents:",
+        "machine_translation": "machine translation",
         "no_index": "No documents are indexed yet: run `benelux-qa ingest` first.",
     },
 }

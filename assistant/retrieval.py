@@ -1,7 +1,10 @@
 """Hybrid retrieval: dense search in Chroma (e5 `query:` prompt) plus BM25 with stemming, fused.
 
-A Dutch paragraph and its French translation count as one hit, shown in the asker's language when
-a version in that language exists, with the other version kept as its translation.
+Both searches also look through the machine translations made at ingest (`ingest.twins`), so a passage is
+found in whatever language it is asked about. A passage and its translations, human or machine, count as
+one hit, which is always an original: shown in the asker's language when the document has that version,
+with the other version as its translation; else in its own language, with the machine translation into the
+asker's language beside it.
 """
 
 from dataclasses import dataclass
@@ -84,6 +87,7 @@ class HybridRetriever:
             self._version = None
             self.refresh()
             hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
+        hits = self._as_originals(hits)
         chosen, seen = [], set()
         for hit in hits:
             key = hit.chunk.pair_id or hit.chunk.chunk_id
@@ -114,22 +118,57 @@ class HybridRetriever:
             hit.fused = hit.dense + KEYWORD_WEIGHT * (hit.keyword or 0.0) / top_keyword
         return sorted(hits.values(), key=lambda h: h.fused, reverse=True)
 
+    def _as_originals(self, hits: list[_Hit]) -> list[_Hit]:
+        """The hits with each machine translation replaced by its original (scored as the translation was)."""
+        sources = self.store.chunks_by_ids(sorted({h.chunk.translated_from for h in hits if h.chunk.translated_from}))
+        return [
+            _Hit(sources[h.chunk.translated_from], h.dense, h.keyword, h.fused) if h.chunk.translated_from else h
+            for h in hits if not h.chunk.translated_from or h.chunk.translated_from in sources
+        ]
+
     def _with_translations(self, hits: list[_Hit], lang: str) -> list[Passage]:
-        """Passages in the asker's language where the pair has that version; the other version as translation."""
-        versions: dict[str, dict[str, list[StoredChunk]]] = {}  # pair id → language → its chunks
+        """Passages in the asker's language where the document has that version, with the other version as
+        translation; else in their own (one with a machine translation into the asker's language, if any)."""
+        versions: dict[str, dict[str, list[StoredChunk]]] = {}  # pair id (or chunk id) → language → its chunks
         for chunk in self.store.chunks_in_pairs([h.chunk.pair_id for h in hits if h.chunk.pair_id]):
             versions.setdefault(chunk.pair_id, {}).setdefault(chunk.lang, []).append(chunk)
+        for hit in hits:
+            versions.setdefault(hit.chunk.pair_id or hit.chunk.chunk_id, {hit.chunk.lang: [hit.chunk]})
+        foreign = [by_lang for by_lang in (versions[h.chunk.pair_id or h.chunk.chunk_id] for h in hits) if lang not in by_lang]
+        machine = self._machine_translations([c.chunk_id for by_lang in foreign for chunks in by_lang.values() for c in chunks], lang)
         passages = []
         for rank, hit in enumerate(hits, start=1):
             scores = {"score": hit.fused, "rank": rank, "dense_score": hit.dense, "keyword_score": hit.keyword}
+            by_lang = versions[hit.chunk.pair_id or hit.chunk.chunk_id]
             found = _passage([hit.chunk], **scores)
-            others = {l: c for l, c in versions.get(hit.chunk.pair_id, {}).items() if l != hit.chunk.lang}
-            if not others:
-                passages.append(found)
-                continue
-            twin_lang, twin_chunks = next(iter(others.items()))
-            twin = _passage(sorted(twin_chunks, key=lambda c: (c.paragraph, c.part)), **scores)
-            shown, other = (twin, found) if twin_lang == lang else (found, twin)
-            shown.translation = other
+            if lang in by_lang:
+                shown_lang = lang
+            else:
+                translated = [l for l, chunks in by_lang.items() if all(c.chunk_id in machine for c in chunks)]
+                shown_lang = hit.chunk.lang if hit.chunk.lang in translated or not translated else translated[0]
+            shown = found if shown_lang == hit.chunk.lang else _passage(_in_order(by_lang[shown_lang]), **scores)
+            other = _machine_passage([machine[c] for c in shown.chunk_ids if c in machine], shown, **scores)
+            if other is None and len(by_lang) > 1:
+                other_lang = hit.chunk.lang if shown_lang != hit.chunk.lang else next(l for l in by_lang if l != shown_lang)
+                other = found if other_lang == hit.chunk.lang else _passage(_in_order(by_lang[other_lang]), **scores)
+            shown.translation, shown.versions = other, sorted(by_lang)
             passages.append(shown)
         return passages
+
+    def _machine_translations(self, chunk_ids: list[str], lang: str) -> dict[str, StoredChunk]:
+        """Original chunk id → its machine translation into `lang`, for those that have one."""
+        return {t.translated_from: t for t in self.store.twins_of(chunk_ids) if t.lang == lang}
+
+
+def _in_order(chunks: list[StoredChunk]) -> list[StoredChunk]:
+    return sorted(chunks, key=lambda c: (c.paragraph, c.part))
+
+
+def _machine_passage(twins: list[StoredChunk], original: Passage, **scores) -> Passage | None:
+    """The machine translation of `original` (all its chunks translated), or None."""
+    if not twins or len(twins) != len(original.chunk_ids):
+        return None
+    passage = _passage(twins, **scores)
+    passage.machine = True
+    passage.sentence_translations = {t.translated_from: t.sentence_translations or [] for t in twins}
+    return passage

@@ -85,11 +85,9 @@ def floor_failures(summary: dict, floors: dict[str, float]) -> list[str]:
 
 
 def missing_documents(assistant, questions: list[dict]) -> tuple[set[str], set[str]]:
-    """The gold documents the questions name, and those of them the assistant's index lacks (none
-    checked when the assistant has no store to ask)."""
+    """The gold documents the questions name, and those of them the assistant's index lacks."""
     wanted = {document_id(q["doc"]) for q in questions if q["answerable"] and q["doc"]}
-    store = getattr(assistant, "store", None)
-    return wanted, (wanted - set(store.documents()) if store is not None else set())
+    return wanted, wanted - set(assistant.documents())
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -113,6 +113,9 @@ def markdown(report: dict, chart_name: str, refusal_chart_name: str | None = Non
         "## By language\n\n" + groups_table(report["by_lang"]),
         f"![main metrics per language]({chart_name})",
         "## By kind\n\n" + groups_table(report["by_kind"]),
+        "## Cross-lingual and same-language questions\n\n"
+        "Cross-lingual: asked in a language the question's document is not written in.\n\n"
+        + groups_table(report.get("by_crossing", {})),
         refusal_section(_curve_of(report), refusal_chart_name or chart_name.replace(".png", "-refusal.png")),
         f"## The {len(worst)} worst items\n\n" + "\n".join(["| id | question | expected | got |", "|---|---|---|---|", *worst_rows]),
     ]) + "\n"

@@ -107,10 +107,19 @@ def _streamed(assistant, question: str, mode: Mode) -> tuple[Answer, float, floa
     raise RuntimeError(f"the assistant's stream ended without an Answer for {question!r}")
 
 
-def run_item(assistant, q: dict, mode: str, k: int) -> dict:
+def crossing(q: dict, doc_languages: dict[str, list[str]]) -> str:
+    """"cross-lingual" when the question's language is not one its document is written in, "same-language"
+    when it is, "unanswerable" for a question without a document."""
+    if not q["doc"]:
+        return "unanswerable"
+    return "same-language" if q["lang"] in doc_languages.get(q["doc"], []) else "cross-lingual"
+
+
+def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, list[str]] | None = None) -> dict:
     """Asks (or, in retrieval mode, only retrieves for) one question and records the result."""
     item = {
         "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "split": q.get("split"),
+        "crossing": crossing(q, doc_languages or {}),
         "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
         "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
         "answerability": None,
@@ -141,12 +150,17 @@ def run_eval(assistant, questions: list[dict], mode: str = "extractive", k: int 
     """The report: meta, summary, by_lang, by_kind, refusal_curve and items (see eval/metrics.py for the definitions)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    items = [run_item(assistant, q, mode, k) for q in tqdm(questions, desc=f"eval ({mode})", unit="q", disable=not progress)]
+    doc_languages = {doc_id: record.info.languages for doc_id, record in assistant.documents().items()}
+    items = [
+        run_item(assistant, q, mode, k, doc_languages)
+        for q in tqdm(questions, desc=f"eval ({mode})", unit="q", disable=not progress)
+    ]
     return {
         "meta": {"mode": mode, "k": k},
         "summary": summarise(items, k),
         "by_lang": summarise_by(items, "lang", k),
         "by_kind": summarise_by(items, "kind", k),
+        "by_crossing": summarise_by(items, "crossing", k),
         "refusal_curve": refusal_curves(items),
         "items": items,
     }

@@ -36,14 +36,16 @@ def embeddings(models_dir: Path):
 
 @pytest.fixture(scope="session")
 def corpus_settings(tmp_path_factory, models_dir) -> Settings:
-    """A data dir with the bundled corpus indexed once for the whole session."""
+    """A data dir with the bundled corpus indexed once for the whole session, with its shipped machine
+    translations (as `benelux-qa ingest` makes it; no LLM is needed for those)."""
     from ingest.pipeline import Ingestor
+    from ingest.translation import Translator
     from models.embeddings import ParagraphEmbeddings
     from vectorstore.store import ParagraphStore
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("corpus"), models_dir=models_dir)
     store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
-    Ingestor(settings, store, show_progress=False).ingest([CORPUS])
+    Ingestor(settings, store, show_progress=False, translator=Translator(settings)).ingest([CORPUS])
     return settings
 
 

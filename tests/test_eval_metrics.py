@@ -241,6 +241,9 @@ class FakeAssistant:
     def __init__(self):
         self.retrieve_calls = []
 
+    def documents(self):  # the questions' document, written in Dutch and French
+        return {"doc.txt": types.SimpleNamespace(info=types.SimpleNamespace(languages=["fr", "nl"]))}
+
     def retrieve(self, question, lang=None, k=5):
         self.retrieve_calls.append(k)
         hit = passage("hit", "Nederlandse tekst.", translation="Tous les trois: " + EVIDENCE, rank=2)
@@ -475,11 +478,15 @@ def test_command_corpus_reads_its_questions_and_writes_its_own_reports(monkeypat
 
 
 class _IndexedFake(FakeAssistant):
-    """The fake assistant with a store that has indexed `doc_ids`."""
+    """The fake assistant with `doc_ids` indexed."""
 
     def __init__(self, doc_ids):
         super().__init__()
-        self.store = types.SimpleNamespace(documents=lambda: dict.fromkeys(doc_ids))
+        self.doc_ids = doc_ids
+
+    def documents(self):
+        record = types.SimpleNamespace(info=types.SimpleNamespace(languages=["nl"]))
+        return dict.fromkeys(self.doc_ids, record)
 
 
 def test_command_refuses_an_index_without_the_questions_documents(monkeypatch, tmp_path, capsys):

@@ -57,6 +57,7 @@ CSS = """
 @media (max-width: 700px) { .bq-pair.bq-two { grid-template-columns: 1fr; } }
 .bq-text { font-size: .88rem; line-height: 1.45; white-space: normal; overflow-wrap: anywhere; }
 .bq-translation { color: var(--body-text-color-subdued); border-left: 2px solid var(--border-color-primary); padding-left: .6rem; }
+.bq-machine { font-style: italic; text-transform: none; }
 .bq-lang { font-size: .7rem; font-weight: 600; letter-spacing: .04em; color: var(--body-text-color-subdued); margin-bottom: .2rem; }
 .bq-text mark { background: #fff1a8; color: inherit; padding: 0 1px; border-radius: 2px; }
 a.bq-cite { font-weight: 600; text-decoration: none; color: var(--color-accent); cursor: pointer; }
@@ -242,7 +243,7 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             log.exception("listing documents failed")
             return gr.skip(), gr.skip(), _status("The list of documents could not be read; please reload the page.", kind="error")
         return (
-            gr.update(value=table_rows(records), label=f"Indexed documents ({len(records)})"),
+            gr.update(value=table_rows(records, library.translation_status), label=f"Indexed documents ({len(records)})"),
             gr.update(choices=removal_choices(records), value=None),
             gr.skip(),
         )

@@ -85,6 +85,7 @@ def build(settings: Settings):
     store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
     assistant, library = Assistant(settings, store=store), DocumentLibrary(settings, store)
     ensure_corpus(library, settings)
+    library.translate_in_background()  # the documents are searchable meanwhile, each in its own language
     warm_up(assistant)
     app = build_app(
         assistant,

@@ -6,21 +6,21 @@ from pathlib import Path
 from core.text import document_id
 from ingest.loaders import SUPPORTED_SUFFIXES
 
-TABLE_HEADERS = ["Title", "Date", "Languages", "Paragraphs", "Pairs", "Document id"]
+TABLE_HEADERS = ["Title", "Date", "Languages", "Paragraphs", "Pairs", "Machine translations", "Document id"]
 
 
 class UploadRejected(Exception):
     """An uploaded file that is not accepted; `str()` is a message for the user."""
 
 
-def table_rows(records) -> list[list]:
+def table_rows(records, translation_status=lambda record: record.translation or "pending") -> list[list]:
     """One row per indexed document, sorted by date (undated last) then title."""
     rows = []
     for record in records:
         info, stats = record.info, record.stats
         rows.append([
             info.title, info.date or "", ", ".join(info.languages), int(stats.get("paragraphs", 0)),
-            int(stats.get("pairs", 0)), info.doc_id,
+            int(stats.get("pairs", 0)), translation_status(record), info.doc_id,
         ])
     return sorted(rows, key=lambda row: (not row[1], row[1], row[0]))
 

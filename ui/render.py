@@ -27,6 +27,11 @@ STRINGS = {
     "detected": {"nl": "Gedetecteerde taal", "fr": "Langue détectée", "en": "Detected language"},
     "answer_in": {"nl": "antwoord in", "fr": "réponse en", "en": "answer in"},
     "translation": {"nl": "Vertaling", "fr": "Traduction", "en": "Translation"},
+    "machine": {
+        "nl": "machinevertaling; het origineel is gezaghebbend",
+        "fr": "traduction automatique ; l'original fait foi",
+        "en": "machine translation; the original is authoritative",
+    },
     "error": {
         "nl": "Er ging iets mis bij het beantwoorden van deze vraag. Probeer het opnieuw of herformuleer de vraag.",
         "fr": "Une erreur s'est produite en répondant à cette question. Réessayez ou reformulez la question.",
@@ -150,8 +155,11 @@ def _meta(date: str | None, paragraph: int, lang: str, doc_id: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _text_block(body: str, lang: str, paragraph: int | None, extra_class: str = "") -> str:
+def _text_block(body: str, lang: str, paragraph: int | None, extra_class: str = "", machine: bool = False) -> str:
     label = escape(lang.upper()) + (f" · §&nbsp;{int(paragraph)}" if paragraph is not None else "")
+    if machine:
+        label += f' · <span class="bq-machine">{escape(t("machine", lang))}</span>'
+        extra_class += " bq-machine-translation"
     return (
         f'<div class="bq-text {extra_class}" lang="{escape(lang)}">'
         f'<div class="bq-lang">{label}</div><div class="bq-para">{body}</div></div>'
@@ -164,7 +172,8 @@ def citation_card(citation: Citation) -> str:
     twin = c.translation is not None
     if twin:
         blocks += _text_block(
-            _paragraphs(escape(c.translation)), c.translation_lang or "", c.translation_paragraph, "bq-translation"
+            _paragraphs(escape(c.translation)), c.translation_lang or "", c.translation_paragraph, "bq-translation",
+            c.machine_translation,
         )
     return (
         f'<article class="bq-card" id="src-{int(c.marker)}">'
@@ -180,7 +189,7 @@ def passage_card(passage: Passage, number: int) -> str:
     blocks = _text_block(_paragraphs(escape(p.text)), p.lang, p.paragraph)
     if p.translation is not None:
         tr = p.translation
-        blocks += _text_block(_paragraphs(escape(tr.text)), tr.lang, tr.paragraph, "bq-translation")
+        blocks += _text_block(_paragraphs(escape(tr.text)), tr.lang, tr.paragraph, "bq-translation", tr.machine)
     return (
         f'<article class="bq-card bq-passage" id="passage-{int(number)}">'
         f'<header><span class="bq-marker">{int(number)}.</span>'
@@ -225,7 +234,7 @@ def answer_json(answer: Answer) -> dict:
             "marker": c.marker, "doc_id": c.doc_id, "title": c.title, "date": c.date, "paragraph": c.paragraph,
             "lang": c.lang, "quote": c.quote, "supporting": list(c.supporting), "translation": c.translation,
             "translation_lang": c.translation_lang, "translation_paragraph": c.translation_paragraph,
-            "chunk_id": c.chunk_id,
+            "machine_translation": c.machine_translation, "chunk_id": c.chunk_id,
         }
 
     def passage(p: Passage) -> dict:
@@ -233,6 +242,8 @@ def answer_json(answer: Answer) -> dict:
             "doc_id": p.doc_id, "title": p.title, "date": p.date, "paragraph": p.paragraph, "lang": p.lang,
             "text": p.text, "score": p.score, "rank": p.rank, "chunk_id": p.chunk_id,
             "translation": p.translation.text if p.translation else None,
+            "translation_lang": p.translation.lang if p.translation else None,
+            "machine_translation": bool(p.translation and p.translation.machine),
         }
 
     return {
