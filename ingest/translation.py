@@ -19,13 +19,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from langchain_core.messages import HumanMessage, SystemMessage
-
 from core.guard import changed_facts
 from core.languages import UNKNOWN, detect_language, language_name
 from core.settings import Settings
 from core.text import WORD, fold_accents
-from models.chat import make_chat_model, model_id
+from models.generator import model_id
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +121,8 @@ class Translator:
 
     def _model(self):
         if self._chat is None and self.unavailable is None:
+            from models.chat import make_chat_model  # LangChain and llama.cpp load only when a translation is made
+
             try:
                 self._chat = make_chat_model(self.settings, log=log.info)
             except Exception as error:  # a missing file, a broken build, an unreachable server
@@ -142,6 +142,8 @@ class Translator:
         found = self.cache.get(key)
         if found is not None:
             return found
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         messages = [
             SystemMessage(_SYSTEM.format(source=language_name(lang, "en"), target=language_name(target, "en"))),
             HumanMessage(text),

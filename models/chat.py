@@ -69,15 +69,6 @@ class LlamaCppChat(BaseChatModel):
                 yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
 
-def model_id(settings: Settings) -> str:
-    """Which generator the settings select, as recorded with what it made (e.g. cached translations)."""
-    if settings.llm_backend == "openai":
-        return f"openai:{settings.openai_model}"
-    from models.generator import GGUF_NAME
-
-    return f"local:{settings.llm_path.name if settings.llm_path else GGUF_NAME}"
-
-
 def make_chat_model(settings: Settings, log=print) -> BaseChatModel | None:
     """The configured chat model (None for `extractive`). Loading a local model happens here, so a
     missing or broken file surfaces as an exception the caller can turn into a fallback."""

@@ -10,6 +10,7 @@ import importlib.util
 import os
 from pathlib import Path
 
+from core.settings import Settings
 from models.errors import ProvisioningError
 
 GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -75,3 +76,10 @@ def provision_gguf(models_dir: Path, log=print) -> Path:
     marker.write_text(f"{EXPECTED_SHA256} {size}")
     log(f"LLM file ready: {target}")
     return target
+
+
+def model_id(settings: Settings) -> str:
+    """Which generator the settings select, as recorded with what it made (e.g. cached translations)."""
+    if settings.llm_backend == "openai":
+        return f"openai:{settings.openai_model}"
+    return f"local:{settings.llm_path.name if settings.llm_path else GGUF_NAME}"
