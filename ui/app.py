@@ -167,6 +167,8 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
         try:
             answer = None
             for piece in assistant.stream(question, history=state["history"] or None, lang=forced, mode=Mode(mode)):
+                if state.get("stopped"):  # "New conversation" was clicked: say nothing more of this one
+                    return
                 if isinstance(piece, str):
                     streamed += piece
                     display[-1] = {"role": "assistant", "content": render.answer_html(streamed)}
@@ -189,6 +191,8 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             state["pending"] = None
             yield display, state, render.sources_html(None, lang), gr.skip(), unlock
             return
+        if state.get("stopped"):
+            return
         display[-1] = {"role": "assistant", "content": render.assistant_message(answer)}
         state["history"] = state["history"] + [
             {"role": "user", "content": question},
@@ -201,7 +205,10 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
     def pick_example(state: dict, language: str, event: gr.SelectData):
         return start_turn(event.value.get("text", "") if isinstance(event.value, dict) else str(event.value), state, language)
 
-    def new_conversation():
+    def new_conversation(state: dict):
+        """A fresh conversation; the old one is marked stopped, so an answer still under way (a cancel
+        reaches its worker thread late) never writes into the new one."""
+        state["stopped"] = True
         fresh = {"history": [], "display": [], "lang": None, "pending": None}
         return [], fresh, render.sources_html(None), "", gr.update(value="", interactive=True)
 
@@ -363,7 +370,7 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
                 concurrency_limit=concurrency, api_visibility="private", show_progress="minimal",
             ))
         for trigger in (clear.click, chatbot.clear):  # also stops an answer under way
-            trigger(new_conversation, None, chat_outputs, queue=False, api_visibility="private", cancels=answering)
+            trigger(new_conversation, [state], chat_outputs, queue=False, api_visibility="private", cancels=answering)
         gr.api(ask, api_name="ask", concurrency_id=CONCURRENCY_ID, concurrency_limit=concurrency)
 
         docs_outputs = [table, to_remove, status]
