@@ -71,9 +71,14 @@ class TwinMaker:
         return sorted(doc_id for doc_id, record in self.store.documents().items() if record.translation != "done")
 
     def run(self, doc_ids: list[str] | None = None, show_progress: bool = False) -> TranslationSummary:
+        """Translate the given documents (default: all that need it). Interrupted (Ctrl-C), it stops after
+        writing what it finished: the cache keeps every sentence made, and the next run continues."""
         summary = TranslationSummary()
-        for doc_id in tqdm(doc_ids if doc_ids is not None else self.pending(), desc="translating", unit="doc", disable=not show_progress):
-            self.translate_document(doc_id, summary)
+        try:
+            for doc_id in tqdm(doc_ids if doc_ids is not None else self.pending(), desc="translating", unit="doc", disable=not show_progress):
+                self.translate_document(doc_id, summary)
+        except KeyboardInterrupt:
+            summary.unavailable = "interrupted; every document is searchable in its own language, and ingesting again continues"
         return summary
 
     def translate_document(self, doc_id: str, summary: TranslationSummary) -> None:

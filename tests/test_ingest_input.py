@@ -55,7 +55,8 @@ def test_cli_ingest_with_a_broken_metadata_json_does_not_abort(settings, tmp_pat
     docs.mkdir()
     (docs / "nota.txt").write_text(SMALL_DOC, encoding="utf-8")
     (docs / "metadata.json").write_text("{oops", encoding="utf-8")
-    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(settings.data_dir), "BENELUX_QA_MODELS_DIR": str(settings.resolved_models_dir)}
+    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(settings.data_dir), "BENELUX_QA_MODELS_DIR": str(settings.resolved_models_dir),
+           "BENELUX_QA_MACHINE_TRANSLATION": "false"}  # (translation has its own tests: tests/test_twins.py)
     result = subprocess.run(
         [sys.executable, "-m", "benelux_qa.cli", "ingest", "--quiet", str(docs)], capture_output=True, text=True, env=env, timeout=600
     )

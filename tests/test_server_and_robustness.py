@@ -70,7 +70,8 @@ def test_unreachable_server_is_a_clear_error(tmp_path, models_dir, embeddings):
 
 
 def run_ingest(data_dir: Path, *paths: Path) -> subprocess.Popen:
-    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(data_dir), "BENELUX_QA_MODELS_DIR": str(Settings().resolved_models_dir)}
+    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(data_dir), "BENELUX_QA_MODELS_DIR": str(Settings().resolved_models_dir),
+           "BENELUX_QA_MACHINE_TRANSLATION": "false"}  # (translation has its own tests: tests/test_twins.py)
     return subprocess.Popen(
         [sys.executable, "-m", "benelux_qa.cli", "ingest", "--quiet", *map(str, paths)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

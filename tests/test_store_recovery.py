@@ -28,7 +28,8 @@ TRAIN = (
 
 
 def cli(data_dir, *args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(data_dir), "BENELUX_QA_MODELS_DIR": str(Settings().resolved_models_dir)}
+    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(data_dir), "BENELUX_QA_MODELS_DIR": str(Settings().resolved_models_dir),
+           "BENELUX_QA_MACHINE_TRANSLATION": "false"}  # (translation has its own tests: tests/test_twins.py)
     return subprocess.run(
         [sys.executable, "-m", "benelux_qa.cli", *args], env=env, capture_output=True, text=True, timeout=900
     )

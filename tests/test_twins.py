@@ -1,0 +1,95 @@
+"""Cross-lingual twins end to end, with the real e5 model, on-disk Chroma and the real LLM.
+
+The bundled corpus ships its translations (data/translations.jsonl, made by `benelux-qa ingest`):
+ingesting it needs no LLM, and the project's LLM reproduces a sample of them.
+"""
+
+import json
+import time
+
+import pytest
+
+from assistant.answer import Mode
+from assistant.assistant import Assistant
+from conftest import CORPUS
+from core.settings import REPO_ROOT, Settings
+from ingest.library import DocumentLibrary
+from ingest.pipeline import Ingestor
+from ingest.translation import Translator
+from models.embeddings import ParagraphEmbeddings
+from vectorstore.store import ParagraphStore
+
+SHIPPED = REPO_ROOT / "data" / "translations.jsonl"
+DECLARATION = CORPUS / "001_29f7b3141a8d4611.txt"  # Dutch only
+
+
+def _ingest(settings: Settings, *paths):
+    store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
+    return store, Ingestor(settings, store, show_progress=False, translator=Translator(settings)).ingest(list(paths))
+
+
+def test_the_shipped_translations_are_reproduced_by_the_projects_llm(tmp_path, models_dir):
+    entries = [json.loads(line) for line in SHIPPED.read_text(encoding="utf-8").splitlines()]
+    kept = sorted((e for e in entries if e["text"] and len(e["source"]) > 40), key=lambda e: (len(e["source"]), e["key"]))
+    sample = [next(e for e in kept if (e["from"], e["to"]) == pair) for pair in (("nl", "en"), ("fr", "en"), ("en", "fr"))]
+    translator = Translator(Settings(data_dir=tmp_path, models_dir=models_dir, translation_seed=None))
+    for entry in sample:  # the English text of a pivot entry stands in for its Dutch original: same facts
+        assert translator.translate(entry["source"], entry["from"], entry["to"]).text == entry["text"], entry["source"]
+    assert translator.made == len(sample)
+
+
+def test_a_dutch_only_document_answers_english_and_french_questions_with_labelled_translations(tmp_path, models_dir):
+    settings = Settings(data_dir=tmp_path, models_dir=models_dir, llm_backend="extractive")  # the shipped cache suffices
+    store, summary = _ingest(settings, DECLARATION)
+    assert summary.translation.twins > 0 and summary.translation.made == 0
+    assert store.documents()[DECLARATION.name].translation == "done"
+    assistant = Assistant(settings, store=store)
+    for question, lang in [
+        ("Under which existing working group will the new ad hoc working group operate?", "en"),
+        ("Sous quel groupe de travail existant la nouvelle cellule ad hoc sera-t-elle placée ?", "fr"),
+    ]:
+        answer = assistant.ask(question, mode=Mode.EXTRACTIVE)
+        assert not answer.refused and answer.lang == lang
+        top = answer.passages[0]
+        assert top.lang == "nl" and top.doc_id == DECLARATION.name
+        assert top.translation is not None and top.translation.machine and top.translation.lang == lang
+        cited = answer.citations[0]
+        assert cited.lang == "nl" and cited.machine_translation and cited.translation_lang == lang
+        label = {"en": "machine translation", "fr": "traduction automatique"}[lang]
+        assert label in answer.text and {"en": "only in Dutch", "fr": "qu'en néerlandais"}[lang] in answer.text
+
+
+def test_without_an_llm_documents_stay_searchable_and_ingest_says_translations_are_unavailable(tmp_path, models_dir):
+    settings = Settings(
+        data_dir=tmp_path / "data", models_dir=models_dir, llm_path=tmp_path / "missing.gguf", translation_seed=None,
+    )
+    doc = tmp_path / "nota.txt"
+    doc.write_text("De werkgroep vergaderde op 3 maart 2021 in Brussel over de opvang van slachtoffers.\n", encoding="utf-8")
+    store, summary = _ingest(settings, doc)
+    assert summary.added == ["nota.txt"] and summary.translation.unavailable
+    assert any("translations unavailable" in line for line in summary.lines())
+    assert store.documents()["nota.txt"].translation == "partial"
+    passages = Assistant(settings, store=store).retrieve("Wanneer vergaderde de werkgroep?")
+    assert passages and passages[0].doc_id == "nota.txt" and passages[0].translation is None
+
+
+def test_an_added_document_is_searchable_at_once_and_translated_in_the_background(tmp_path, models_dir):
+    settings = Settings(data_dir=tmp_path / "data", models_dir=models_dir, translation_seed=None)
+    store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
+    library = DocumentLibrary(settings, store)
+    doc = tmp_path / "verslag.txt"
+    doc.write_text("Het opvangcentrum Payoke in Antwerpen ving in 2021 precies 47 slachtoffers op.\n", encoding="utf-8")
+    library.add([doc])
+    assistant = Assistant(settings, store=store)
+    assert assistant.retrieve("Hoeveel slachtoffers ving Payoke op?")[0].doc_id == "verslag.txt"
+    deadline = time.monotonic() + 900  # a liveness bound for the background thread, not a speed check
+    while store.documents()["verslag.txt"].translation != "done" and time.monotonic() < deadline:
+        time.sleep(2)
+    assert store.documents()["verslag.txt"].translation == "done"
+    assert library.translation_status(store.documents()["verslag.txt"]) == "done"
+    twins = {t.lang: t for t in store.twins_of([c.chunk_id for c in store.originals("verslag.txt")])}
+    assert set(twins) == {"en", "fr"}
+    for twin in twins.values():
+        assert "47" in twin.text and "2021" in twin.text and "Payoke" in twin.text
+    top = assistant.retrieve("How many victims did Payoke take in?")[0]
+    assert top.doc_id == "verslag.txt" and top.translation.machine and top.translation.lang == "en"
