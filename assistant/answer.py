@@ -33,7 +33,6 @@ class Passage:
     chunk_ids: list[str] = field(default_factory=list)  # the chunks whose text `text` is (several for a whole twin paragraph)
     versions: list[str] = field(default_factory=list)  # languages the document itself has this passage in
     machine: bool = False  # a machine translation (of `translation` only): the original is authoritative
-    sentence_translations: dict[str, list[str | None]] = field(default_factory=dict)  # of a machine translation: original chunk id → per sentence
 
 
 @dataclass

@@ -36,29 +36,33 @@ class ScoredSentence:
 
 
 def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str, lang: str, vector: np.ndarray) -> list[ScoredSentence]:
-    """The sentences of the best passages (in the versions shown to the user), best first."""
+    """The sentences of the best passages (in the versions shown to the user), best first. A sentence with a
+    machine translation into the asker's language scores as the better of the two (e5 matches same-language
+    text more readily) and carries the translation."""
     searched = passages[:_PASSAGES_SEARCHED]
     owner = {chunk_id: p for p in searched for chunk_id in p.chunk_ids}
+    source_of = {
+        twin_id: chunk_id for p in searched if p.translation and p.translation.machine
+        for chunk_id, twin_id in zip(p.chunk_ids, p.translation.chunk_ids)
+    }
     question_words = set(analyze(question, lang))
+    stored = store.sentences_of([*owner, *source_of])
+    translated = {(source_of[s.chunk_id], s.index): s for s in stored if s.chunk_id in source_of}
     scored = []
     positions: dict[str, int] = {}
-    in_chunk: dict[str, int] = {}
-    for sentence in store.sentences_of(list(owner)):
+    for sentence in (s for s in stored if s.chunk_id in owner):
         passage = owner[sentence.chunk_id]
         position = positions[passage.chunk_id] = positions.get(passage.chunk_id, -1) + 1
-        index = in_chunk[sentence.chunk_id] = in_chunk.get(sentence.chunk_id, -1) + 1
-        overlap = len(question_words & set(analyze(sentence.text, passage.lang))) / max(len(question_words), 1)
-        similarity = float(vector @ sentence.embedding)
+        versions = [(sentence, passage.lang)]
+        twin = translated.get((sentence.chunk_id, sentence.index))
+        if twin is not None:
+            versions.append((twin, lang))
+        overlap = max(len(question_words & set(analyze(v.text, v_lang))) for v, v_lang in versions) / max(len(question_words), 1)
+        matched = max((v for v, _ in versions), key=lambda v: float(vector @ v.embedding))
+        similarity = float(vector @ matched.embedding)
         score = similarity + 0.02 * overlap - 0.005 * (passage.rank - 1)
-        scored.append(ScoredSentence(passage, sentence.text, score, similarity, sentence.embedding, position, _translation(passage, sentence.chunk_id, index)))
+        scored.append(ScoredSentence(passage, sentence.text, score, similarity, matched.embedding, position, twin.text if twin else None))
     return sorted(scored, key=lambda s: s.score, reverse=True)
-
-
-def _translation(passage: Passage, chunk_id: str, index: int) -> str | None:
-    """The machine translation of the `index`th sentence of `chunk_id` in `passage`, if it has one."""
-    twin = passage.translation
-    translated = twin.sentence_translations.get(chunk_id, []) if twin and twin.machine else []
-    return translated[index] if index < len(translated) else None
 
 
 def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType.OTHER, question: str = "") -> list[ScoredSentence]:

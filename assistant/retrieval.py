@@ -170,5 +170,4 @@ def _machine_passage(twins: list[StoredChunk], original: Passage, **scores) -> P
         return None
     passage = _passage(twins, **scores)
     passage.machine = True
-    passage.sentence_translations = {t.translated_from: t.sentence_translations or [] for t in twins}
     return passage

@@ -117,3 +117,4 @@ class StoredSentence:
     chunk_id: str
     text: str
     embedding: np.ndarray
+    index: int = 0  # its place in the chunk (a machine translation's: the place of the sentence it translates)

@@ -109,9 +109,10 @@ class TwinMaker:
             if any(translated):
                 twins.append(Twin(chunk, target, translated))
         summary.made = self.translator.made
-        vectors = np.asarray(self.store.embeddings.embed_passages([t.text for t in twins])) if twins else np.empty((0, 0))
+        texts = [t.text for t in twins] + [s for t in twins for s in t.sentences if s]
+        vectors = np.asarray(self.store.embeddings.embed_passages(texts)) if texts else np.empty((0, 0))
         with self.exclusive():
-            self.store.write_twins(doc_id, twins, vectors, "done" if complete else "partial")
+            self.store.write_twins(doc_id, twins, vectors[: len(twins)], vectors[len(twins) :], "done" if complete else "partial")
         summary.twins += len(twins)
         summary.documents.append(doc_id)
 

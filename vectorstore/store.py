@@ -245,20 +245,32 @@ class ParagraphStore:
         return sorted(chunks, key=lambda c: (c.paragraph, c.part))
 
     @_guarded
-    def write_twins(self, doc_id: str, twins: list[Twin], vectors: np.ndarray, state: str) -> None:
-        """Add machine translations of the document's chunks (searched like any chunk) and record how
-        far its translation got (`state`: "done" or "partial")."""
+    def write_twins(self, doc_id: str, twins: list[Twin], vectors: np.ndarray, sentence_vectors: np.ndarray, state: str) -> None:
+        """Add machine translations of the document's chunks (searched like any chunk), with their sentences
+        (`sentence_vectors`: of each twin's kept sentences, in order), and record how far its translation
+        got (`state`: "done" or "partial")."""
         entry = self.registry.get(ids=[doc_id], include=["metadatas"])["metadatas"]
         if not entry or entry[0].get("state") == _WRITING:  # removed or being rewritten meanwhile
             return
         present = set(self.collection.get(ids=sorted({t.source.chunk_id for t in twins}), include=[])["ids"]) if twins else set()
-        kept = [i for i, twin in enumerate(twins) if twin.source.chunk_id in present]  # a rewrite may have replaced some
-        twins, vectors = [twins[i] for i in kept], vectors[kept] if kept else vectors[:0]
+        sentences = [(twin, i, text) for twin in twins for i, text in enumerate(twin.sentences) if text]
+        keep = [twin.source.chunk_id in present for twin in twins]  # a rewrite may have replaced some
+        keep_sentence = [twin.source.chunk_id in present for twin, _, _ in sentences]
+        twins, vectors = [t for t, k in zip(twins, keep) if k], vectors[np.asarray(keep, dtype=bool)] if twins else vectors
+        sentences = [s for s, k in zip(sentences, keep_sentence) if k]
+        sentence_vectors = sentence_vectors[np.asarray(keep_sentence, dtype=bool)] if keep_sentence else sentence_vectors
         for start in range(0, len(twins), _BATCH):
             part = twins[start : start + _BATCH]
             self.collection.upsert(
                 ids=[t.chunk_id for t in part], embeddings=vectors[start : start + _BATCH].tolist(),
                 documents=[t.text for t in part], metadatas=[_twin_metadata(t) for t in part],
+            )
+        for start in range(0, len(sentences), _BATCH):
+            part = sentences[start : start + _BATCH]
+            self.sentences.upsert(
+                ids=[f"{twin.chunk_id}/{i}" for twin, i, _ in part], embeddings=sentence_vectors[start : start + _BATCH].tolist(),
+                documents=[text for _, _, text in part],
+                metadatas=[{"doc_id": doc_id, "chunk_id": twin.chunk_id, "index": i} for twin, i, _ in part],
             )
         self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state}])
         self._bump_version()
@@ -275,7 +287,7 @@ class ParagraphStore:
             return []
         found = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["documents", "metadatas", "embeddings"])
         rows = sorted(zip(found["metadatas"], found["documents"], found["embeddings"]), key=lambda r: (r[0]["chunk_id"], r[0]["index"]))
-        return [StoredSentence(meta["chunk_id"], text, np.asarray(vector)) for meta, text, vector in rows]
+        return [StoredSentence(meta["chunk_id"], text, np.asarray(vector), meta["index"]) for meta, text, vector in rows]
 
     @_guarded
     def delete_document(self, doc_id: str) -> None:
