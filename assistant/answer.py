@@ -29,10 +29,11 @@ class Passage:
     dense_score: float | None = None  # cosine similarity, when dense search found it
     keyword_score: float | None = None  # BM25, when keyword search found it
     pair_id: str | None = None
-    translation: "Passage | None" = None  # in the asker's language where the source is not (else the pair's other version)
+    translation: "Passage | None" = None  # the document's own version in the other language, if it has one
     chunk_ids: list[str] = field(default_factory=list)  # the chunks whose text `text` is (several for a whole twin paragraph)
     versions: list[str] = field(default_factory=list)  # languages the document itself has this passage in
-    machine: bool = False  # a machine translation (of `translation` only): the original is authoritative
+    machine_translation: "Passage | None" = None  # into the asker's language, when the document has no version in it
+    machine: bool = False  # this passage is a machine translation: the original is authoritative
 
 
 @dataclass
@@ -48,10 +49,11 @@ class Citation:
     lang: str
     quote: str  # the cited paragraph, in the asker's language where a version exists
     supporting: list[str] = field(default_factory=list)  # its sentences that support the answer (to highlight)
-    translation: str | None = None  # the paragraph in the asker's language (or the paired one in the other language)
+    translation: str | None = None  # the paired paragraph in the other language
     translation_lang: str | None = None
     translation_paragraph: int | None = None
-    machine_translation: bool = False  # `translation` was made by the LLM: the quote is authoritative
+    machine_translation: str | None = None  # the quote translated by the LLM into the asker's language (the quote is authoritative)
+    machine_translation_lang: str | None = None
 
 
 @dataclass

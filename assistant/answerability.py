@@ -48,7 +48,7 @@ def signals(
     top = best.dense_score or 0.0
     second = passages[1].dense_score if len(passages) > 1 and passages[1].dense_score is not None else background
     asked = _stems(question, lang)
-    versions = [best] + ([best.translation] if best.translation else [])
+    versions = [v for v in (best, best.translation, best.machine_translation) if v is not None]
     found = set().union(*(_stems(v.text, v.lang) for v in versions))
     return Signals(
         standout=top - background,

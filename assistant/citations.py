@@ -16,8 +16,11 @@ class CitationList:
                 marker=len(self._citations) + 1, chunk_id=passage.chunk_id, doc_id=passage.doc_id, title=passage.title,
                 date=passage.date, paragraph=passage.paragraph, lang=passage.lang, quote=passage.text,
                 translation=twin.text if twin else None, translation_lang=twin.lang if twin else None,
-                translation_paragraph=twin.paragraph if twin else None, machine_translation=bool(twin and twin.machine),
+                translation_paragraph=twin.paragraph if twin else None,
             )
+            if passage.machine_translation is not None:
+                citation.machine_translation = passage.machine_translation.text
+                citation.machine_translation_lang = passage.machine_translation.lang
             self._citations[passage.chunk_id] = citation
         if supporting not in citation.supporting:
             citation.supporting.append(supporting)

@@ -42,8 +42,8 @@ def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str
     searched = passages[:_PASSAGES_SEARCHED]
     owner = {chunk_id: p for p in searched for chunk_id in p.chunk_ids}
     source_of = {
-        twin_id: chunk_id for p in searched if p.translation and p.translation.machine
-        for chunk_id, twin_id in zip(p.chunk_ids, p.translation.chunk_ids)
+        twin_id: chunk_id for p in searched if p.machine_translation
+        for chunk_id, twin_id in zip(p.chunk_ids, p.machine_translation.chunk_ids)
     }
     question_words = set(analyze(question, lang))
     stored = store.sentences_of([*owner, *source_of])

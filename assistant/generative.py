@@ -34,7 +34,8 @@ def _mostly_names_and_numbers(sentence: str) -> bool:
 
 def context_lines(context: list[ScoredSentence]) -> str:
     """The chosen source sentences, one line per passage in rank order, in the asker's language where a
-    machine translation exists (the small model answers better from it). Unnumbered: a small model
+    machine translation exists (the small model answers better from it; facts are checked against the
+    originals and their human translations, never against a machine translation). Unnumbered: a small model
     given "[1]" labels tends to answer with a label instead of the fact (code cites anyway)."""
     by_passage: dict[int, list[ScoredSentence]] = {}
     for sentence in context:
@@ -114,16 +115,10 @@ class VerifiedGeneration:
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
         for size in (1, 2):
             for group in combinations(ranked, size):
-                texts = [t for _, s in group for t in (s.passage.text, _human_translation(s.passage))]
+                texts = [t for _, s in group for t in (s.passage.text, s.passage.translation.text if s.passage.translation else "")]
                 if not unsupported(sentence, texts):
                     return [(s.passage, s.text) for _, s in group]
         return None
 
 
 
-
-def _human_translation(passage: Passage) -> str:
-    """The passage's other language version made by the document's authors; facts are checked against
-    originals, never against a machine translation."""
-    twin = passage.translation
-    return twin.text if twin and not twin.machine else ""

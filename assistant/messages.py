@@ -11,8 +11,9 @@ MESSAGES = {
         "llm_unavailable": "Het taalmodel is niet beschikbaar ({reason}); het antwoord is letterlijk uit de bronnen overgenomen.",
         "only_in": "Deze informatie staat alleen in het {source} in de documenten:",
         "in_languages": "De documenten zeggen dit in het {source}:",
+        "partly_in": "Volgens de documenten (deels in het {source}):",
         "intro": "Volgens de documenten:",
-        "machine_translation": "machinevertaling",
+        "machine_translation": "machinevertaling:",
         "no_index": "Er zijn nog geen documenten geïndexeerd: voer eerst `benelux-qa ingest` uit.",
     },
     "fr": {
@@ -25,8 +26,9 @@ MESSAGES = {
         "llm_unavailable": "Le modèle de langue n'est pas disponible ({reason}) ; la réponse est reprise telle quelle des sources.",
         "only_in": "Cette information ne figure qu'en {source} dans les documents :",
         "in_languages": "Les documents le disent en {source} :",
+        "partly_in": "Selon les documents (en partie en {source}) :",
         "intro": "Selon les documents :",
-        "machine_translation": "traduction automatique",
+        "machine_translation": "traduction automatique :",
         "no_index": "Aucun document n'est encore indexé : lancez d'abord `benelux-qa ingest`.",
     },
     "en": {
@@ -39,8 +41,9 @@ MESSAGES = {
         "llm_unavailable": "The language model is not available ({reason}); the answer is taken verbatim from the sources.",
         "only_in": "This information exists only in {source} in the documents:",
         "in_languages": "The documents say this in {source}:",
+        "partly_in": "According to the documents (partly in {source}):",
         "intro": "According to the documents:",
-        "machine_translation": "machine translation",
+        "machine_translation": "machine translation:",
         "no_index": "No documents are indexed yet: run `benelux-qa ingest` first.",
     },
 }

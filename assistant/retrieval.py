@@ -3,8 +3,8 @@
 Both searches also look through the machine translations made at ingest (`ingest.twins`), so a passage is
 found in whatever language it is asked about. A passage and its translations, human or machine, count as
 one hit, which is always an original: shown in the asker's language when the document has that version,
-with the other version as its translation; else in its own language, with the machine translation into the
-asker's language beside it.
+with the other version as its translation; else in its own language (the one that was machine-translated),
+with the machine translation into the asker's language.
 """
 
 from dataclasses import dataclass
@@ -87,7 +87,7 @@ class HybridRetriever:
             self._version = None
             self.refresh()
             hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
-        hits = self._as_originals(hits)
+        hits = self._as_originals(hits, vector, lang)
         chosen, seen = [], set()
         for hit in hits:
             key = hit.chunk.pair_id or hit.chunk.chunk_id
@@ -118,13 +118,26 @@ class HybridRetriever:
             hit.fused = hit.dense + KEYWORD_WEIGHT * (hit.keyword or 0.0) / top_keyword
         return sorted(hits.values(), key=lambda h: h.fused, reverse=True)
 
-    def _as_originals(self, hits: list[_Hit]) -> list[_Hit]:
-        """The hits with each machine translation replaced by its original (scored as the translation was)."""
-        sources = self.store.chunks_by_ids(sorted({h.chunk.translated_from for h in hits if h.chunk.translated_from}))
-        return [
-            _Hit(sources[h.chunk.translated_from], h.dense, h.keyword, h.fused) if h.chunk.translated_from else h
-            for h in hits if not h.chunk.translated_from or h.chunk.translated_from in sources
-        ]
+    def _as_originals(self, hits: list[_Hit], vector: np.ndarray, lang: str) -> list[_Hit]:
+        """One hit per original chunk, whichever version (the original or a machine translation) was found:
+        scored by the better cosine of the original and its translation into the asker's language, plus the
+        best BM25 bonus of its versions. (On the tuning questions asked across languages, hit@1 / hit@5 / MRR:
+        the better cosine 0.55 / 0.90 / 0.70, their mean 0.60 / 0.80 / 0.69, the original's only 0.55 / 0.85 / 0.69.)"""
+        versions: dict[str, list[_Hit]] = {}
+        for hit in hits:
+            versions.setdefault(hit.chunk.translated_from or hit.chunk.chunk_id, []).append(hit)
+        originals = self.store.chunks_by_ids(sorted(versions))
+        twins = {t.translated_from: t for t in self.store.chunks_by_ids([f"{o}~{lang}" for o in originals]).values()}
+        combined = []
+        for chunk_id, chunk in originals.items():
+            cosines = [float(vector @ chunk.embedding)]
+            if chunk_id in twins:
+                cosines.append(float(vector @ twins[chunk_id].embedding))
+            dense = max(cosines)
+            bonus = max(h.fused - h.dense for h in versions[chunk_id])
+            keyword = max((h.keyword for h in versions[chunk_id] if h.keyword is not None), default=None)
+            combined.append(_Hit(chunk, dense, keyword, dense + bonus))
+        return sorted(combined, key=lambda h: h.fused, reverse=True)
 
     def _with_translations(self, hits: list[_Hit], lang: str) -> list[Passage]:
         """Passages in the asker's language where the document has that version, with the other version as
@@ -147,11 +160,12 @@ class HybridRetriever:
                 translated = [l for l, chunks in by_lang.items() if all(c.chunk_id in machine for c in chunks)]
                 shown_lang = hit.chunk.lang if hit.chunk.lang in translated or not translated else translated[0]
             shown = found if shown_lang == hit.chunk.lang else _passage(_in_order(by_lang[shown_lang]), **scores)
-            other = _machine_passage([machine[c] for c in shown.chunk_ids if c in machine], shown, **scores)
-            if other is None and len(by_lang) > 1:
+            if len(by_lang) > 1:
                 other_lang = hit.chunk.lang if shown_lang != hit.chunk.lang else next(l for l in by_lang if l != shown_lang)
-                other = found if other_lang == hit.chunk.lang else _passage(_in_order(by_lang[other_lang]), **scores)
-            shown.translation, shown.versions = other, sorted(by_lang)
+                shown.translation = found if other_lang == hit.chunk.lang else _passage(_in_order(by_lang[other_lang]), **scores)
+            if shown_lang != lang:
+                shown.machine_translation = _machine_passage([machine[c] for c in shown.chunk_ids if c in machine], shown, **scores)
+            shown.versions = sorted(by_lang)
             passages.append(shown)
         return passages
 

@@ -50,9 +50,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _print_sources(answer) -> None:
     for c in answer.citations:
         print(f"\n[{c.marker}] {c.title} ({c.date or 'n.d.'}) §{c.paragraph} [{c.doc_id}]\n    {c.quote}")
-        if c.translation:
-            made_by = ", machine translation; the original is authoritative" if c.machine_translation else ""
-            print(f"    ({c.translation_lang}, §{c.translation_paragraph}{made_by}) {c.translation}")
+        if c.machine_translation:
+            print(f"    ({c.machine_translation_lang}, machine translation; the original is authoritative) {c.machine_translation}")
+        elif c.translation:
+            print(f"    ({c.translation_lang}, §{c.translation_paragraph}) {c.translation}")
     if answer.refused:
         for p in answer.passages[:3]:
             print(f"\n- {p.title} ({p.date or 'n.d.'}) §{p.paragraph} [{p.doc_id}]\n    {p.text}")

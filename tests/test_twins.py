@@ -52,9 +52,9 @@ def test_a_dutch_only_document_answers_english_and_french_questions_with_labelle
         assert not answer.refused and answer.lang == lang
         top = answer.passages[0]
         assert top.lang == "nl" and top.doc_id == DECLARATION.name
-        assert top.translation is not None and top.translation.machine and top.translation.lang == lang
+        assert top.machine_translation is not None and top.machine_translation.machine and top.machine_translation.lang == lang
         cited = answer.citations[0]
-        assert cited.lang == "nl" and cited.machine_translation and cited.translation_lang == lang
+        assert cited.lang == "nl" and cited.machine_translation and cited.machine_translation_lang == lang
         label = {"en": "machine translation", "fr": "traduction automatique"}[lang]
         assert label in answer.text and {"en": "only in Dutch", "fr": "qu'en néerlandais"}[lang] in answer.text
 
@@ -70,7 +70,7 @@ def test_without_an_llm_documents_stay_searchable_and_ingest_says_translations_a
     assert any("translations unavailable" in line for line in summary.lines())
     assert store.documents()["nota.txt"].translation == "partial"
     passages = Assistant(settings, store=store).retrieve("Wanneer vergaderde de werkgroep?")
-    assert passages and passages[0].doc_id == "nota.txt" and passages[0].translation is None
+    assert passages and passages[0].doc_id == "nota.txt" and passages[0].machine_translation is None
 
 
 def test_an_added_document_is_searchable_at_once_and_translated_in_the_background(tmp_path, models_dir):
@@ -92,4 +92,4 @@ def test_an_added_document_is_searchable_at_once_and_translated_in_the_backgroun
     for twin in twins.values():
         assert "47" in twin.text and "2021" in twin.text and "Payoke" in twin.text
     top = assistant.retrieve("How many victims did Payoke take in?")[0]
-    assert top.doc_id == "verslag.txt" and top.translation.machine and top.translation.lang == "en"
+    assert top.doc_id == "verslag.txt" and top.machine_translation.lang == "en"

@@ -24,7 +24,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.answer import Answer, Citation, Mode  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from tests.conftest import CORPUS  # noqa: E402
+from tests.conftest import CORPUS, DUTCH_ONLY  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -225,6 +225,22 @@ def test_uploaded_docx_becomes_answerable(real, page, tmp_path):
     assert "417" in result["text"]
 
 
+def test_an_english_question_about_a_dutch_only_document_shows_the_labelled_machine_translation(real, page):
+    deadline = time.monotonic() + 600  # the background thread embeds the shipped translations after the first start
+    while any(r.translation != "done" for r in real.library.documents() if r.info.doc_id in DUTCH_ONLY) and time.monotonic() < deadline:
+        time.sleep(2)
+    open_app(page, real.url)
+    ask_in_browser(page, "Which Belgian minister of Justice is quoted in the press release?", mode="Extractive")
+    card = page.locator("#bq-sources-panel .bq-card").first
+    card.wait_for(state="visible")
+    assert "NL" in card.locator(".bq-meta").inner_text()
+    translation = card.locator(".bq-machine-translation")
+    assert translation.count() == 1 and "machine translation; the original is authoritative" in translation.inner_text()
+    assert "Geens" in translation.inner_text()
+    page.get_by_role("tab", name="Documents").click()
+    page.wait_for_function("() => document.body.innerText.includes('Machine translations')")
+
+
 def test_document_markup_renders_as_text(real, page, tmp_path):
     xss_file = tmp_path / "harbour-watch.txt"
     xss_file.write_text(
@@ -252,6 +268,9 @@ def test_document_markup_renders_as_text(real, page, tmp_path):
 class FakeLibrary:
     def documents(self):
         return []
+
+    def translation_status(self, record):
+        return "done"
 
     def add(self, paths):
         raise AssertionError("not used")

@@ -169,12 +169,13 @@ def _text_block(body: str, lang: str, paragraph: int | None, extra_class: str = 
 def citation_card(citation: Citation) -> str:
     c = citation
     blocks = _text_block(highlight(c.quote, c.supporting), c.lang, c.paragraph)
-    twin = c.translation is not None
-    if twin:
+    twin = c.translation is not None or c.machine_translation is not None
+    if c.machine_translation is not None:  # the asker's language first; the original is authoritative
         blocks += _text_block(
-            _paragraphs(escape(c.translation)), c.translation_lang or "", c.translation_paragraph, "bq-translation",
-            c.machine_translation,
+            _paragraphs(escape(c.machine_translation)), c.machine_translation_lang or "", c.paragraph, "bq-translation", machine=True
         )
+    elif c.translation is not None:
+        blocks += _text_block(_paragraphs(escape(c.translation)), c.translation_lang or "", c.translation_paragraph, "bq-translation")
     return (
         f'<article class="bq-card" id="src-{int(c.marker)}">'
         f'<header><span class="bq-marker">[{int(c.marker)}]</span>'
@@ -187,15 +188,15 @@ def citation_card(citation: Citation) -> str:
 def passage_card(passage: Passage, number: int) -> str:
     p = passage
     blocks = _text_block(_paragraphs(escape(p.text)), p.lang, p.paragraph)
-    if p.translation is not None:
-        tr = p.translation
+    tr = p.machine_translation or p.translation
+    if tr is not None:
         blocks += _text_block(_paragraphs(escape(tr.text)), tr.lang, tr.paragraph, "bq-translation", tr.machine)
     return (
         f'<article class="bq-card bq-passage" id="passage-{int(number)}">'
         f'<header><span class="bq-marker">{int(number)}.</span>'
         f'<span class="bq-title">{escape(p.title)}</span></header>'
         f'<div class="bq-meta">{_meta(p.date, p.paragraph, p.lang, p.doc_id)}</div>'
-        f'<div class="bq-pair{" bq-two" if p.translation is not None else ""}">{blocks}</div></article>'
+        f'<div class="bq-pair{" bq-two" if tr is not None else ""}">{blocks}</div></article>'
     )
 
 
@@ -234,7 +235,8 @@ def answer_json(answer: Answer) -> dict:
             "marker": c.marker, "doc_id": c.doc_id, "title": c.title, "date": c.date, "paragraph": c.paragraph,
             "lang": c.lang, "quote": c.quote, "supporting": list(c.supporting), "translation": c.translation,
             "translation_lang": c.translation_lang, "translation_paragraph": c.translation_paragraph,
-            "machine_translation": c.machine_translation, "chunk_id": c.chunk_id,
+            "machine_translation": c.machine_translation, "machine_translation_lang": c.machine_translation_lang,
+            "chunk_id": c.chunk_id,
         }
 
     def passage(p: Passage) -> dict:
@@ -243,7 +245,8 @@ def answer_json(answer: Answer) -> dict:
             "text": p.text, "score": p.score, "rank": p.rank, "chunk_id": p.chunk_id,
             "translation": p.translation.text if p.translation else None,
             "translation_lang": p.translation.lang if p.translation else None,
-            "machine_translation": bool(p.translation and p.translation.machine),
+            "machine_translation": p.machine_translation.text if p.machine_translation else None,
+            "machine_translation_lang": p.machine_translation.lang if p.machine_translation else None,
         }
 
     return {
