@@ -26,8 +26,8 @@ DEFAULT_PARAMETERS = Path(__file__).with_name("answerability.json")
 class Signals:
     standout: float  # best passage's cosine minus the mean cosine of the candidates after the top k
     gap: float  # best passage's cosine minus the second's
-    cross_lingual: float  # 1 when the best passage has no version in the question's language
-    coverage: float  # share of the question's content words found in the best passage (either language)
+    cross_lingual: float  # 1 when the document has the best passage in no version in the question's language (machine ones aside)
+    coverage: float  # share of the question's content words found in the best passage (any version, machine ones too)
     evidence: float  # cosine between the question and the best evidence sentence
     type_missing: float  # 1 when a date, name, place or quantity is asked and the evidence holds none
     unknown_terms: float  # share of the question's content words that occur nowhere in the documents
@@ -48,8 +48,9 @@ def signals(
     top = best.dense_score or 0.0
     second = passages[1].dense_score if len(passages) > 1 and passages[1].dense_score is not None else background
     asked = _stems(question, lang)
-    versions = [v for v in (best, best.translation, best.machine_translation) if v is not None]
-    found = set().union(*(_stems(v.text, v.lang) for v in versions))
+    versions = [v for v in (best, best.translation) if v is not None]  # the document's own
+    readings = versions + ([best.machine_translation] if best.machine_translation else [])
+    found = set().union(*(_stems(v.text, v.lang) for v in readings))
     return Signals(
         standout=top - background,
         gap=top - second,
