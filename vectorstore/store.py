@@ -39,6 +39,12 @@ class StoreError(Exception):
     """The index cannot be used as it is (unreachable, corrupt, or built with another model)."""
 
 
+def _chroma_failure(error: BaseException) -> bool:
+    """Whether `error` is Chroma failing (sqlite, HTTP and Rust-core errors of many types; on some damaged files
+    the Rust core panics with pyo3's PanicException, a BaseException), not Ctrl-C or an exit."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"
+
+
 def _location(settings: Settings) -> str:
     return f"the Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.index_dir)
 
@@ -61,7 +67,9 @@ def _guarded(method):
                 return method(self, *args, **kwargs)
         except StoreError:
             raise
-        except Exception as error:  # sqlite, Rust core and HTTP errors come in many types
+        except BaseException as error:
+            if not _chroma_failure(error):
+                raise
             raise damaged(self.settings, error) from error
 
     return call
@@ -74,7 +82,9 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
-    except Exception as error:  # chromadb raises many types for an unreachable server or a damaged store
+    except BaseException as error:
+        if not _chroma_failure(error):
+            raise
         raise StoreError(
             f"cannot open the index at {_location(settings)}: {error}. "
             f"If the data dir is damaged, rebuild it with `benelux-qa ingest --rebuild`"
@@ -142,7 +152,9 @@ class ParagraphStore:
             )
             self.sentences = self.client.get_or_create_collection(f"{name}_sentences", embedding_function=None, configuration=_COSINE)
             self.registry = self.client.get_or_create_collection(f"{name}_documents", embedding_function=None)
-        except Exception as error:
+        except BaseException as error:
+            if not _chroma_failure(error):
+                raise
             raise damaged(self.settings, error) from error
         self.__dict__.pop("langchain", None)  # made again on first use, over the new client
 
