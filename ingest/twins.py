@@ -75,7 +75,9 @@ class TwinMaker:
         writing what it finished: the cache keeps every sentence made, and the next run continues."""
         summary = TranslationSummary()
         try:
-            for doc_id in tqdm(doc_ids if doc_ids is not None else self.pending(), desc="translating", unit="doc", disable=not show_progress):
+            todo = doc_ids if doc_ids is not None else self.pending()
+            # (no tqdm object at all without a bar: the UI's progress tracking patches tqdm while an upload runs)
+            for doc_id in tqdm(todo, desc="translating", unit="doc") if show_progress else todo:
                 self.translate_document(doc_id, summary)
         except KeyboardInterrupt:
             summary.unavailable = "interrupted; every document is searchable in its own language, and ingesting again continues"
