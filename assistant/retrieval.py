@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Passage
-from core.records import StoredChunk
+from core.records import StoredChunk, twin_id
 from core.settings import Settings
 from vectorstore.keyword_index import KeywordIndex, current_keyword_index
 from vectorstore.store import ParagraphStore, StoreError
@@ -127,7 +127,7 @@ class HybridRetriever:
         for hit in hits:
             versions.setdefault(hit.chunk.translated_from or hit.chunk.chunk_id, []).append(hit)
         originals = self.store.chunks_by_ids(sorted(versions))
-        twins = {t.translated_from: t for t in self.store.chunks_by_ids([f"{o}~{lang}" for o in originals]).values()}
+        twins = {t.translated_from: t for t in self.store.chunks_by_ids([twin_id(o, lang) for o in originals]).values()}
         combined = []
         for chunk_id, chunk in originals.items():
             cosines = [float(vector @ chunk.embedding)]

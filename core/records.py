@@ -92,6 +92,11 @@ class StoredChunk:
     sentence_translations: list[str | None] | None = None  # of a translation: per original sentence (None: dropped)
 
 
+def twin_id(chunk_id: str, lang: str) -> str:
+    """The id of the machine translation of chunk `chunk_id` into `lang`."""
+    return f"{chunk_id}~{lang}"
+
+
 @dataclass
 class Twin:
     """A machine translation of a stored chunk into `lang`, sentence by sentence (None where the
@@ -107,7 +112,7 @@ class Twin:
 
     @property
     def chunk_id(self) -> str:
-        return f"{self.source.chunk_id}~{self.lang}"
+        return twin_id(self.source.chunk_id, self.lang)
 
 
 @dataclass

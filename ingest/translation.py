@@ -17,6 +17,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from core.guard import changed_facts
@@ -78,18 +79,21 @@ class TranslationCache:
 
     def __init__(self, path: Path, seed: Path | None = None):
         self.path = path
-        self.entries: dict[str, dict] = {}
-        for file in (seed, path):
-            if file and file.is_file():
-                self._load(file)
+        self.seed = seed
 
-    def _load(self, file: Path) -> None:
-        for line in file.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-                self.entries[entry["key"]] = entry
-            except (json.JSONDecodeError, KeyError, TypeError):
-                log.warning("skipping a damaged line in %s", file)
+    @cached_property
+    def entries(self) -> dict[str, dict]:
+        """Read on first use: an ingest with nothing to translate never reads the files."""
+        entries: dict[str, dict] = {}
+        for file in (self.seed, self.path):
+            if file and file.is_file():
+                for line in file.read_text(encoding="utf-8").splitlines():
+                    try:
+                        entry = json.loads(line)
+                        entries[entry["key"]] = entry
+                    except (json.JSONDecodeError, KeyError, TypeError):
+                        log.warning("skipping a damaged line in %s", file)
+        return entries
 
     def get(self, key: str) -> Translation | None:
         entry = self.entries.get(key)

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from core.languages import SUPPORTED
 from core.text import WORD, fold_accents
-from core.records import StoredChunk, Twin
+from core.records import StoredChunk, Twin, twin_id
 from ingest.translation import PIVOT, TranslationUnavailable, Translator
 from vectorstore.store import ParagraphStore
 
@@ -86,7 +86,7 @@ class TwinMaker:
     def translate_document(self, doc_id: str, summary: TranslationSummary) -> None:
         originals = self.store.originals(doc_id)
         existing = {t.chunk_id: t for t in self.store.twins_of([c.chunk_id for c in originals])}
-        todo = [(chunk, target) for chunk, target in plan(originals) if f"{chunk.chunk_id}~{target}" not in existing]
+        todo = [(chunk, target) for chunk, target in plan(originals) if twin_id(chunk.chunk_id, target) not in existing]
         english = {t.translated_from: t.sentence_translations for t in existing.values() if t.lang == PIVOT}
         sentences: dict[str, list[str]] = {}
         for sentence in self.store.sentences_of(sorted({c.chunk_id for c, _ in todo})):

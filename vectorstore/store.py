@@ -271,19 +271,11 @@ class ParagraphStore:
         twins, vectors = [t for t, k in zip(twins, keep) if k], vectors[np.asarray(keep, dtype=bool)] if twins else vectors
         sentences = [s for s, k in zip(sentences, keep_sentence) if k]
         sentence_vectors = sentence_vectors[np.asarray(keep_sentence, dtype=bool)] if keep_sentence else sentence_vectors
-        for start in range(0, len(twins), _BATCH):
-            part = twins[start : start + _BATCH]
-            self.collection.upsert(
-                ids=[t.chunk_id for t in part], embeddings=vectors[start : start + _BATCH].tolist(),
-                documents=[t.text for t in part], metadatas=[_twin_metadata(t) for t in part],
-            )
-        for start in range(0, len(sentences), _BATCH):
-            part = sentences[start : start + _BATCH]
-            self.sentences.upsert(
-                ids=[f"{twin.chunk_id}/{i}" for twin, i, _ in part], embeddings=sentence_vectors[start : start + _BATCH].tolist(),
-                documents=[text for _, _, text in part],
-                metadatas=[{"doc_id": doc_id, "chunk_id": twin.chunk_id, "index": i} for twin, i, _ in part],
-            )
+        _upsert(self.collection, [t.chunk_id for t in twins], vectors, [t.text for t in twins], [_twin_metadata(t) for t in twins])
+        _upsert(
+            self.sentences, [f"{twin.chunk_id}/{i}" for twin, i, _ in sentences], sentence_vectors,
+            [text for _, _, text in sentences], [{"doc_id": doc_id, "chunk_id": twin.chunk_id, "index": i} for twin, i, _ in sentences],
+        )
         self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state}])
         self._bump_version()
 
@@ -343,14 +335,18 @@ class ParagraphStore:
         return self.collection.count()
 
 
-def _replace(collection, doc_id: str, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
-    """Make `collection` hold exactly these entries for `doc_id`: upsert them, then delete the others."""
-    old_ids = set(collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+def _upsert(collection, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
     for start in range(0, len(ids), _BATCH):
         end = start + _BATCH
         collection.upsert(
             ids=ids[start:end], embeddings=vectors[start:end].tolist(), documents=texts[start:end], metadatas=metadatas[start:end]
         )
+
+
+def _replace(collection, doc_id: str, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
+    """Make `collection` hold exactly these entries for `doc_id`: upsert them, then delete the others."""
+    old_ids = set(collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+    _upsert(collection, ids, vectors, texts, metadatas)
     stale = sorted(old_ids - set(ids))
     if stale:
         collection.delete(ids=stale)
