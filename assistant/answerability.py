@@ -11,6 +11,7 @@ talks about occurs nowhere in the documents.
 
 import json
 import math
+from collections.abc import Container
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def _stems(text: str, lang: str) -> set[str]:
 
 def signals(
     question: str, lang: str, passages: list[Passage], background: float, chosen: list[ScoredSentence],
-    kind: AnswerType, corpus_terms: set[str],
+    kind: AnswerType, corpus_terms: Container[str],
 ) -> Signals:
     """The signals of one answered question (`passages` best first, `chosen` the evidence to quote,
     `corpus_terms` the word beginnings of all documents)."""
@@ -58,7 +59,7 @@ def signals(
         coverage=len(asked & found) / len(asked) if asked else 0.0,
         evidence=max((s.similarity for s in chosen), default=0.0),
         type_missing=float(kind is not AnswerType.OTHER and not any(holds(s.text, kind, question) for s in chosen)),
-        unknown_terms=len(asked - corpus_terms) / len(asked) if asked else 0.0,
+        unknown_terms=sum(term not in corpus_terms for term in asked) / len(asked) if asked else 0.0,
     )
 
 

@@ -9,6 +9,7 @@ quantity that none of these holds, the best-scoring sentence that holds one, fir
 Whether the documents answer at all is decided in `answerability`.
 """
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,6 +85,6 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
     return sorted(chosen, key=lambda s: (s.passage.rank, s.position))
 
 
-def asks_unknown_number(question: str, corpus_terms: set[str]) -> bool:
+def asks_unknown_number(question: str, corpus_terms: Container[str]) -> bool:
     """The question names a number (a year, an article) that occurs nowhere in the documents."""
     return any(number not in corpus_terms for number in numbers(question))

@@ -14,7 +14,7 @@ import numpy as np
 from assistant.answer import Passage
 from core.records import StoredChunk, twin_id
 from core.settings import Settings
-from vectorstore.keyword_index import KeywordIndex, current_keyword_index
+from vectorstore.keyword_index import KeywordIndex, Vocabulary, current_keyword_index
 from vectorstore.store import ParagraphStore, StoreError
 
 # Fusion: cosine similarity + KEYWORD_WEIGHT × BM25 / best BM25 of the query. e5's cosines sit in a
@@ -65,15 +65,15 @@ class HybridRetriever:
         if self._version is not None and version != self.store.written_version:
             self.store.reopen()
         self._documents = set(self.store.documents())
-        self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir, version)
+        self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir, version, self._keyword)
         self._version = version
 
     @property
-    def corpus_terms(self) -> set[str]:
+    def corpus_terms(self) -> Vocabulary:
         """The numbers and word beginnings found anywhere in the documents, as of the last refresh."""
         if self._keyword is None:
             self.refresh()
-        return self._keyword.terms
+        return self._keyword.vocabulary
 
     def retrieve(self, query: str, lang: str, k: int, vector: np.ndarray | None = None) -> Retrieved:
         """The `k` best passages for `query` (asked in `lang`), best first; `vector` is the query's embedding."""

@@ -92,4 +92,4 @@ class DocumentLibrary:
         with exclusive_ingest(self.settings):
             self.store.delete_document(doc_id)
             (self.uploads_dir / document_id(doc_id)).unlink(missing_ok=True)
-            current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version())
+            current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version()).close()

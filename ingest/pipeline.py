@@ -21,6 +21,7 @@ from ingest.pairing import pair_translations
 from ingest.parse import ParsedDocument, content_hash, parse_document
 from ingest.translation import Translator
 from ingest.twins import TranslationSummary, TwinMaker
+from vectorstore.ingest_lock import IngestLease
 from vectorstore.keyword_index import current_keyword_index
 from vectorstore.store import ParagraphStore
 
@@ -150,7 +151,8 @@ def _groups(changed: Iterable[_Changed], max_texts: int) -> Iterator[list[_Chang
 
 @contextmanager
 def exclusive_ingest(settings: Settings) -> Iterator[None]:
-    """One ingest at a time per data dir: a second one waits instead of writing concurrently."""
+    """One ingest at a time per data dir, and per index on a Chroma server (whichever machine it runs on):
+    a second one waits instead of writing concurrently."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.data_dir / "ingest.lock"))
     try:
@@ -159,9 +161,26 @@ def exclusive_ingest(settings: Settings) -> Iterator[None]:
         print("another ingest is running on this data dir; waiting for it to finish...", flush=True)
         lock.acquire()
     try:
-        yield
+        with _server_lease(settings):
+            yield
     finally:
         lock.release()
+
+
+@contextmanager
+def _server_lease(settings: Settings) -> Iterator[None]:
+    """The index's ingest lease on the Chroma server, when there is one."""
+    if not settings.chroma_host:
+        yield
+        return
+    lease = IngestLease(settings)
+    if not lease.try_acquire():
+        print(f"another ingest is running on the index at {lease.server}; waiting for it to finish...", flush=True)
+        lease.acquire()
+    try:
+        yield
+    finally:
+        lease.release()
 
 
 class Ingestor:
@@ -237,7 +256,7 @@ class Ingestor:
                 summary.removed.append(doc_id)
         if self.translator is not None:
             summary.translation = TwinMaker(self.store, self.translator).run(show_progress=self.show_progress)
-        current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version())
+        current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version()).close()
         self._totals(summary)
         summary.seconds = time.perf_counter() - started
         return summary

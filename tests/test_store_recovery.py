@@ -94,8 +94,8 @@ def test_an_interrupted_write_is_never_searched_and_is_cleaned_up(small_index, t
 
 def test_a_damaged_keyword_index_is_built_again(small_index):
     settings, store = small_index
-    for ids_file in settings.keyword_index_dir.glob("bm25-*/chunk_ids.json"):
-        ids_file.write_text("")
+    for database in settings.keyword_index_dir.glob("*.sqlite3*"):
+        database.write_bytes(b"\0" * 8192)
     answer = Assistant(settings, store=store).ask("Welke minister van Justitie sprak namens Luxemburg?", mode=Mode.EXTRACTIVE)
     assert answer.citations and not answer.refused
 

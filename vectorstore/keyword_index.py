@@ -1,91 +1,143 @@
-"""BM25 keyword search with Dutch, French and English stemming and accent folding.
+"""BM25 keyword search with Dutch, French and English stemming and accent folding, in SQLite's FTS5.
 
-Built from the chunks in the store after each ingest and saved beside the index, in a folder named
-after the store's version: an index is never half-written, and every process tells with one call
-whether the one it has is current. A damaged one is built again.
+One SQLite file beside the index, updated document by document: catching up with the store costs work
+for the documents that changed, not for the collection. The registry gives each document a revision on
+every write; comparing them tells which documents changed, in this process, another one, or on another
+machine sharing a Chroma server. SQLite's transactions let only one process update the file at a time,
+and readers never see an update half-done. A damaged file is built again.
 """
 
 import json
 import logging
 import shutil
+import sqlite3
+import threading
+from collections.abc import Container
 from pathlib import Path
-
-import bm25s
 
 from core.text import analyze, corpus_terms
 from vectorstore.store import ParagraphStore
 
-_IDS_FILE = "chunk_ids.json"
-_TERMS_FILE = "terms.json"
+FILE_NAME = "keyword.sqlite3"
+_DOCUMENTS_PER_READ = 100  # documents whose chunks are read from the store in one call
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, revision TEXT NOT NULL, terms TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks (doc_id);
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5 (words, tokenize = "unicode61 tokenchars '_'");
+"""
 
 
 log = logging.getLogger(__name__)
 
 
-class KeywordIndex:
-    def __init__(self, chunk_ids: list[str], bm25: bm25s.BM25 | None, terms: set[str]):
-        self.chunk_ids = chunk_ids
-        self.bm25 = bm25
-        self.terms = terms  # what occurs anywhere in the documents (see `corpus_terms`)
+class Vocabulary(Container[str]):
+    """The numbers and word beginnings found anywhere in the documents (see `corpus_terms`), looked up one by one."""
 
-    @classmethod
-    def build(cls, store: ParagraphStore) -> "KeywordIndex":
-        ids, tokens, terms = [], [], set()
-        for chunk in store.all_chunks():
-            ids.append(chunk.chunk_id)
-            tokens.append(analyze(chunk.text, chunk.lang))
-            terms |= corpus_terms(chunk.text)
-        if not ids:
-            return cls([], None, set())
-        bm25 = bm25s.BM25()
-        bm25.index(tokens, show_progress=False)
-        return cls(ids, bm25, terms)
+    def __init__(self, index: "KeywordIndex"):
+        self._index = index
+
+    def __contains__(self, term: object) -> bool:
+        with self._index.lock:
+            return self._index.db.execute("SELECT 1 FROM terms WHERE term = ?", (term,)).fetchone() is not None
+
+
+class KeywordIndex:
+    def __init__(self, path: Path):
+        self.lock = threading.Lock()  # one statement at a time on the shared connection
+        self.db = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode = WAL")  # readers go on while another process updates
+        self.db.executescript(_SCHEMA)
+        self.vocabulary = Vocabulary(self)
+
+    def catch_up(self, store: ParagraphStore, version: str) -> None:
+        """Bring the index to the store's `version` (read before calling): re-index the documents whose
+        revision changed, drop the removed ones. Nothing to do when it is there already."""
+        with self.lock:
+            if self._state("version") == version:
+                return
+            revisions = store.revisions()
+            self.db.execute("BEGIN IMMEDIATE")  # another process catching up waits here, then finds less to do
+            try:
+                indexed = dict(self.db.execute("SELECT doc_id, revision FROM documents"))
+                for doc_id, revision in indexed.items():
+                    if revisions.get(doc_id) != revision:
+                        self._remove(doc_id)
+                changed = sorted(doc_id for doc_id, revision in revisions.items() if indexed.get(doc_id) != revision)
+                for start in range(0, len(changed), _DOCUMENTS_PER_READ):
+                    part = changed[start : start + _DOCUMENTS_PER_READ]
+                    chunks = store.chunks_of(part)
+                    for doc_id in part:
+                        self._add(doc_id, revisions[doc_id], [c for c in chunks if c.doc_id == doc_id])
+                self.db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (version,))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     def search(self, query: str, lang: str, k: int) -> list[tuple[str, float]]:
         """The best `k` chunk ids with their BM25 scores (only those sharing a word with the query)."""
-        words = analyze(query, lang)
-        if self.bm25 is None or not words:
+        words = dict.fromkeys(analyze(query, lang))
+        if not words:
             return []
-        k = min(k, len(self.chunk_ids))
-        results, scores = self.bm25.retrieve([words], k=k, show_progress=False, n_threads=1)
-        return [(self.chunk_ids[i], float(s)) for i, s in zip(results[0], scores[0]) if s > 0]
+        match = " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT chunks.chunk_id, -bm25(passages) FROM passages JOIN chunks ON chunks.id = passages.rowid "
+                "WHERE passages MATCH ? ORDER BY rank LIMIT ?",
+                (match, k),
+            ).fetchall()
+        return [(chunk_id, score) for chunk_id, score in rows if score > 0]
 
-    def save(self, folder: Path) -> None:
-        """Writes beside `folder` and renames into place, so readers never see a partial index."""
-        partial = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        (partial / _IDS_FILE).write_text(json.dumps(self.chunk_ids))
-        (partial / _TERMS_FILE).write_text(json.dumps(sorted(self.terms)))
-        if self.bm25 is not None:
-            self.bm25.save(partial, show_progress=False)
-        partial.rename(folder)
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
 
-    @classmethod
-    def load(cls, folder: Path) -> "KeywordIndex":
-        ids = json.loads((folder / _IDS_FILE).read_text())
-        terms = set(json.loads((folder / _TERMS_FILE).read_text()))
-        return cls(ids, bm25s.BM25.load(folder, show_progress=False) if ids else None, terms)
+    def _state(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _add(self, doc_id: str, revision: str, chunks) -> None:
+        terms = set()
+        for chunk in chunks:
+            row = self.db.execute("INSERT INTO chunks (chunk_id, doc_id) VALUES (?, ?)", (chunk.chunk_id, doc_id)).lastrowid
+            self.db.execute("INSERT INTO passages (rowid, words) VALUES (?, ?)", (row, " ".join(analyze(chunk.text, chunk.lang))))
+            terms |= corpus_terms(chunk.text)
+        self.db.executemany(
+            "INSERT INTO terms VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET documents = documents + 1", ((t,) for t in terms)
+        )
+        self.db.execute("INSERT INTO documents VALUES (?, ?, ?)", (doc_id, revision, json.dumps(sorted(terms))))
+
+    def _remove(self, doc_id: str) -> None:
+        (stored,) = self.db.execute("SELECT terms FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        terms = json.loads(stored)
+        self.db.executemany("UPDATE terms SET documents = documents - 1 WHERE term = ?", ((t,) for t in terms))
+        self.db.executemany("DELETE FROM terms WHERE term = ? AND documents <= 0", ((t,) for t in terms))
+        self.db.execute("DELETE FROM passages WHERE rowid IN (SELECT id FROM chunks WHERE doc_id = ?)", (doc_id,))
+        self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
 
-def current_keyword_index(store: ParagraphStore, root: Path, version: str) -> KeywordIndex:
-    """The keyword index of the store at `version`, built and saved first if needed (or if the saved one
-    is damaged); older ones are removed."""
-    folder = root / f"bm25-v3-{version or 'initial'}"
-    if folder.is_dir():
-        try:
-            return KeywordIndex.load(folder)
-        except Exception as error:  # truncated or edited files: JSON, numpy and bm25s errors alike
-            log.warning("the keyword index in %s is damaged (%s); building it again", folder, error)
-            shutil.rmtree(folder, ignore_errors=True)
-    index = KeywordIndex.build(store)
-    root.mkdir(parents=True, exist_ok=True)
+def current_keyword_index(store: ParagraphStore, root: Path, version: str, index: KeywordIndex | None = None) -> KeywordIndex:
+    """`index` (or the one saved in `root`, opened) caught up with the store at `version`; a damaged file is
+    built again from the store."""
     try:
-        index.save(folder)
-    except OSError:
-        if not folder.is_dir():
-            raise  # else another process saved the same index meanwhile
-    for old in root.glob("bm25-*"):
-        if old.name != folder.name and not old.name.endswith(".partial"):
-            shutil.rmtree(old, ignore_errors=True)
-    return index
+        index = index or _open(root)
+        index.catch_up(store, version)
+        return index
+    except sqlite3.DatabaseError as error:  # a truncated or overwritten file
+        log.warning("the keyword index in %s is damaged (%s); building it again", root, error)
+        if index is not None:
+            index.close()
+        shutil.rmtree(root, ignore_errors=True)
+        index = _open(root)
+        index.catch_up(store, version)
+        return index
+
+
+def _open(root: Path) -> KeywordIndex:
+    root.mkdir(parents=True, exist_ok=True)
+    return KeywordIndex(root / FILE_NAME)

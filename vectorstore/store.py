@@ -205,6 +205,15 @@ class ParagraphStore:
         }
 
     @_guarded
+    def revisions(self) -> dict[str, str]:
+        """doc id → its revision, which changes with every write of its chunks or twins (fully indexed documents only)."""
+        entries = self.registry.get(include=["metadatas"])
+        return {
+            doc_id: meta.get("revision") or f"{meta['content_hash']}:{meta.get('translation', '')}"  # (an index made before revisions)
+            for doc_id, meta in zip(entries["ids"], entries["metadatas"]) if meta.get("state") != _WRITING
+        }
+
+    @_guarded
     def remove_interrupted(self) -> list[str]:
         """Remove the chunks and sentences of documents whose writing was interrupted; their ids."""
         interrupted = self.registry.get(where={"state": _WRITING}, include=[])["ids"]
@@ -216,6 +225,7 @@ class ParagraphStore:
         meta = {
             "title": info.title, "date": info.date or "", "kind": info.kind, "languages": ",".join(info.languages),
             "content_hash": content_hash, "stats": json.dumps(stats), "state": state, "translation": "",
+            "revision": uuid.uuid4().hex,
         }
         self.registry.upsert(ids=[info.doc_id], embeddings=[[1.0]], documents=[info.title], metadatas=[meta])
 
@@ -276,7 +286,7 @@ class ParagraphStore:
             self.sentences, [f"{twin.chunk_id}/{i}" for twin, i, _ in sentences], sentence_vectors,
             [text for _, _, text in sentences], [{"doc_id": doc_id, "chunk_id": twin.chunk_id, "index": i} for twin, i, _ in sentences],
         )
-        self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state}])
+        self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state, "revision": uuid.uuid4().hex}])
         self._bump_version()
 
     @_guarded
@@ -308,8 +318,10 @@ class ParagraphStore:
         # (a chunk deleted by another process since this one opened the index comes back without its text)
         return [(_stored_chunk(i, text, meta), 1.0 - distance) for i, text, meta, distance in rows if text is not None]
 
-    def all_chunks(self) -> Iterable[StoredChunk]:
-        return self._chunks()
+    @_guarded
+    def chunks_of(self, doc_ids: list[str]) -> list[StoredChunk]:
+        """Every chunk (originals and machine translations) of the given documents."""
+        return list(self._chunks(where={"doc_id": {"$in": doc_ids}})) if doc_ids else []
 
     @_guarded
     def chunks_by_ids(self, ids: list[str]) -> dict[str, StoredChunk]:
