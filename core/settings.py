@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded on-disk Chroma.")
     chroma_port: int = Field(8000, description="Chroma server port.")
     collection: str = Field("benelux_paragraphs", description="Chroma collection name.")
+    ingest_lease_seconds: float = Field(
+        60.0, description="With a Chroma server: how long an ingest's lease on the index lasts unless renewed (it is, every "
+        "third of this); an ingest that crashed holds back the next one for at most this long."
+    )
 
     max_chunk_chars: int = Field(1000, description="Paragraphs longer than this are split at sentence boundaries.")
     max_document_mb: float = Field(

@@ -1,6 +1,11 @@
-"""Shared fixtures: the bundled corpus, the real models (shared between runs) and throwaway data dirs."""
+"""Shared fixtures: the bundled corpus, the real models (shared between runs), throwaway data dirs and a real
+`chroma run` server."""
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,51 @@ from core.settings import Settings  # noqa: E402
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 BILINGUAL = ("000_8155b968e599ee5e.txt", "002_42a1812e0558ab74.txt")
 DUTCH_ONLY = ("001_29f7b3141a8d4611.txt", "003_0cd5a18808cb444d.txt", "004_5b854e4566e864c9.txt")
+
+CHROMA = Path(sys.executable).with_name("chroma")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "chroma server exited"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"chroma server did not listen on {port}")
+
+
+def start_chroma_server(path: Path) -> tuple[subprocess.Popen, int]:
+    """A real `chroma run` server keeping its data in `path`, listening; the caller stops it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+    except BaseException:
+        process.kill()
+        raise
+    return process, port
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """The port of a fresh Chroma server."""
+    process, port = start_chroma_server(tmp_path / "server-db")
+    try:
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,41 +13,7 @@ import pytest
 from core.settings import Settings
 from ingest.pipeline import Ingestor
 from vectorstore.store import ParagraphStore, StoreError
-from tests.conftest import CORPUS
-
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "chroma server exited"
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"chroma server did not listen on {port}")
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    port = free_port()
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+from tests.conftest import CORPUS, free_port
 
 
 def test_ingest_and_query_through_a_chroma_server(chroma_server, tmp_path, models_dir, embeddings):
