@@ -57,6 +57,13 @@ class Citation:
 
 
 @dataclass
+class Evidence:
+    """Streamed first in generative mode: the quotes (with [n] markers) the generated answer will follow."""
+
+    text: str
+
+
+@dataclass
 class Answer:
     question: str
     text: str  # with [n] markers
@@ -70,4 +77,9 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)  # what retrieval returned, best first
     fallback: bool = False  # a generated answer failed a check and was replaced by the extractive one
     notices: list[str] = field(default_factory=list)  # things the user should know, in their language
-    timings: dict[str, float] = field(default_factory=dict)  # retrieval_s, first_token_s, total_s
+    timings: dict[str, float] = field(default_factory=dict)  # retrieval_s, first_evidence_s, first_token_s, total_s
+    evidence: str = ""  # generative mode: the quotes shown before the generated `text` (their markers are in `citations`)
+
+    def own_citations(self) -> list[Citation]:
+        """The citations whose markers `text` itself uses (not only the evidence)."""
+        return [c for c in self.citations if f"[{c.marker}]" in self.text]

@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from assistant.answer import Answer, Mode, Passage
+from assistant.answer import Answer, Evidence, Mode, Passage
 from assistant.citations import CitationList
 from assistant.answer_types import answer_type, is_statement
 from assistant.answerability import load_model, signals
@@ -67,8 +67,11 @@ class Assistant:
     def ask(self, question: str, history: list[dict] | None = None, lang: str | None = None, mode: Mode | None = None) -> Answer:
         return next(item for item in self.stream(question, history, lang, mode) if isinstance(item, Answer))
 
-    def stream(self, question: str, history: list[dict] | None = None, lang: str | None = None, mode: Mode | None = None) -> Iterator[str | Answer]:
-        """Verified text pieces as they are produced, then the final Answer (whose text is authoritative).
+    def stream(
+        self, question: str, history: list[dict] | None = None, lang: str | None = None, mode: Mode | None = None,
+    ) -> Iterator[Evidence | str | Answer]:
+        """In generative mode the quoted Evidence first; then verified text pieces as they are produced; then the
+        final Answer (whose text is authoritative).
 
         Raises InvalidQuestion (e.g. empty) and IndexMissing before any model is called.
         """
@@ -117,10 +120,14 @@ class Assistant:
         answer.text = extractive_text(chosen, answer.lang, citations)
         answer.citations = citations.all()
 
-    def _generate(self, answer: Answer, prepared: Question, history, ranked, chosen, started: float) -> Iterator[str]:
-        """Streams the checked generated answer; `chosen` (the extractive evidence) is quoted if it fails a check."""
+    def _generate(self, answer: Answer, prepared: Question, history, ranked, chosen, started: float) -> Iterator[Evidence | str]:
+        """Streams the quotes of `chosen` (the extractive evidence: no model needed, so they come at once), then the
+        checked generated answer; if the generation fails a check, the quotes stand as the answer."""
         previous = next((m["content"] for m in reversed(history or []) if m.get("role") == "user"), None)
         citations = CitationList()
+        answer.evidence = extractive_text(chosen, prepared.lang, citations)
+        answer.timings["first_evidence_s"] = time.perf_counter() - started
+        yield Evidence(answer.evidence)
         generation = VerifiedGeneration(
             self.chat_model(), prepared.lang, prepared.text, previous,
             [s for s in ranked if is_statement(s.text)][: self.settings.context_sentences],
@@ -129,13 +136,15 @@ class Assistant:
         for piece in generation:
             answer.timings.setdefault("first_token_s", time.perf_counter() - started)
             yield piece
-        if generation.refused:
-            answer.refused, answer.text = True, message(prepared.lang, "refusal")
-        elif generation.failure:
-            log.info("generated answer rejected (%s); quoting the sources instead", generation.failure)
+        if generation.refused:  # the model finds no answer in the quotes: a refusal, listing the closest passages
+            answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
+            return
+        if generation.failure:  # the quotes, already shown, stand as the answer
+            log.info("generated answer rejected (%s); the quotes stand", generation.failure)
             answer.fallback = True
             answer.notices.append(message(prepared.lang, "fallback"))
-            self._quote(answer, chosen)
+            answer.text, answer.evidence = answer.evidence, ""
+            answer.timings.setdefault("first_token_s", time.perf_counter() - started)
         else:
             answer.text = " ".join(generation.sentences)
-            answer.citations = citations.all()
+        answer.citations = [c for c in citations.all() if f"[{c.marker}]" in answer.evidence + answer.text]

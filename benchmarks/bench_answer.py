@@ -1,7 +1,7 @@
 """Answering benchmark over a fixed list of nl/fr/en questions (a report, not a test).
 
-Reports p50/p95 of retrieval latency, extractive answer latency, generative time to first token
-and total time, generated tokens per second, and peak RSS with both models loaded.
+Reports p50/p95 of retrieval latency, extractive answer latency, generative time to the quoted evidence
+(streamed first), to the first checked generated sentence and to the end, generated tokens per second, and peak RSS with both models loaded.
 Usage: .venv/bin/python benchmarks/bench_answer.py [--limit N] [--order grouped|interleaved] [--out FILE.json]
 (uses the current index). `--order grouped` asks the questions language by language, as one user does:
 llama.cpp then reuses the KV cache of the constant system prompt from the previous question;
@@ -51,7 +51,7 @@ def main() -> None:
     questions = interleaved if args.order == "interleaved" else [q for q in QUESTIONS if q in interleaved]
     assistant = Assistant(Settings())
     assistant.ask(questions[0], mode=Mode.EXTRACTIVE)  # warm-up: embedding model, store, keyword index
-    retrieval, extractive, first_token, total, rates = [], [], [], [], []
+    retrieval, extractive, evidence, first_token, total, rates = [], [], [], [], [], []
     for question in questions:
         started = time.perf_counter()
         assistant.retrieve(question)
@@ -61,6 +61,8 @@ def main() -> None:
     for question in questions:
         answer = next(i for i in assistant.stream(question, mode=Mode.GENERATIVE) if isinstance(i, Answer))
         first_token.append(answer.timings["first_token_s"])
+        if "first_evidence_s" in answer.timings:
+            evidence.append(answer.timings["first_evidence_s"])
         total.append(answer.timings["total_s"])
         if not answer.fallback and not answer.refused:
             tokens = len(chat._llama.tokenize(answer.text.encode())) if hasattr(chat, "_llama") else 0
@@ -71,6 +73,7 @@ def main() -> None:
         "generative_first_token_each_s": [round(t, 2) for t in first_token],
         "retrieval_s": percentiles(retrieval),
         "extractive_answer_s": percentiles(extractive),
+        "generative_first_evidence_s": percentiles(evidence) if evidence else None,
         "generative_first_token_s": percentiles(first_token),
         "generative_total_s": percentiles(total),
         "answer_tokens_per_s_incl_prompt": round(statistics.median(rates), 1) if rates else None,

@@ -62,17 +62,20 @@ def _print_sources(answer) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.answer import Answer, Mode
+    from assistant.answer import Answer, Evidence, Mode
     from assistant.assistant import Assistant
     from assistant.question import InvalidQuestion
 
     settings = _settings(args)
     assistant = Assistant(settings)
-    streamed = ""
+    streamed = evidence = ""
     try:
         for item in assistant.stream(args.question, lang=args.lang, mode=Mode(args.mode) if args.mode else None):
-            if isinstance(item, Answer):
-                if item.text != streamed:  # checked sentences were shown, then the answer fell back
+            if isinstance(item, Evidence):  # generative mode: the quotes first, the generated answer after them
+                evidence = item.text
+                print(f"{evidence}\n", flush=True)
+            elif isinstance(item, Answer):
+                if item.text not in (streamed, evidence):  # checked sentences were shown, then the answer fell back
                     print(f"\n---\n{item.text}", end="")
                 print()
                 _print_sources(item)

@@ -14,7 +14,7 @@ import numpy as np
 SUMMARY_KEYS = (
     "n", "n_answerable", "n_unanswerable", "hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "language_match",
     "citation_precision", "citation_recall", "refusal_recall", "false_refusal_rate", "latency_p50_s",
-    "latency_p95_s", "ttft_p50_s",
+    "latency_p95_s", "ttft_p50_s", "evidence_p50_s",
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a word of 3+ letters
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
@@ -142,6 +142,7 @@ def summarise(items: list[dict], k: int = 5) -> dict:
         "latency_p50_s": _percentile((item["latency_s"] for item in items), 50),
         "latency_p95_s": _percentile((item["latency_s"] for item in items), 95),
         "ttft_p50_s": _percentile((item["ttft_s"] for item in items), 50),
+        "evidence_p50_s": _percentile((item.get("evidence_s") for item in items), 50),  # generative: quotes shown first
     }
 
 

@@ -95,14 +95,15 @@ def _retrieved(passages: list[Passage], evidence: list[str]) -> list[dict]:
 
 
 def _streamed(assistant, question: str, mode: Mode) -> tuple[Answer, float, float]:
-    """The answer, the seconds to its first non-empty streamed piece and the total seconds."""
+    """The answer, the seconds to its first non-empty streamed text (not the quoted evidence that comes first
+    in generative mode) and the total seconds."""
     start = time.perf_counter()
     ttft = None
     for piece in assistant.stream(question, mode=mode):
         if isinstance(piece, Answer):
             total = time.perf_counter() - start
             return piece, (total if ttft is None else ttft), total
-        if piece and ttft is None:
+        if isinstance(piece, str) and piece and ttft is None:
             ttft = time.perf_counter() - start
     raise RuntimeError(f"the assistant's stream ended without an Answer for {question!r}")
 
@@ -138,8 +139,9 @@ def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, lis
             citations=[
                 {"marker": c.marker, "doc_id": c.doc_id, "paragraph": c.paragraph, "chunk_id": c.chunk_id,
                  "hit": passage_hits([c.quote, c.translation], q["evidence"])}
-                for c in answer.citations
+                for c in answer.own_citations()  # in generative mode, not the quotes shown before the answer
             ],
+            evidence_s=answer.timings.get("first_evidence_s"),
         )
     item["retrieved"] = _retrieved(passages, q["evidence"])
     item["first_hit_rank"] = first_hit_rank((r["rank"], r["hit"]) for r in item["retrieved"])

@@ -3,7 +3,7 @@
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-from assistant.answer import Mode
+from assistant.answer import Answer, Evidence, Mode
 from assistant.assistant import Assistant, IndexMissing
 from assistant.question import MAX_QUESTION_CHARS, InvalidQuestion
 from core.languages import detect_language
@@ -20,11 +20,13 @@ def cited_docs(answer):
 
 
 def check_citations(answer):
-    """Markers are 1..n in order of first use and point only to retrieved passages."""
+    """Markers are 1..n in order of first use (in the quoted evidence, then the answer) and point only to
+    retrieved passages."""
     retrieved = {p.chunk_id for p in answer.passages} | {p.translation.chunk_id for p in answer.passages if p.translation}
     assert [c.marker for c in answer.citations] == list(range(1, len(answer.citations) + 1))
     assert all(c.chunk_id in retrieved for c in answer.citations)
-    positions = [answer.text.index(f"[{c.marker}]") for c in answer.citations]
+    shown = f"{answer.evidence} {answer.text}"
+    positions = [shown.index(f"[{c.marker}]") for c in answer.citations]
     assert positions == sorted(positions)
 
 
@@ -93,10 +95,25 @@ def test_streamed_pieces_never_contain_an_unverified_sentence(corpus_settings):
     assert items[-1].fallback
 
 
+def test_generative_mode_streams_the_checked_quotes_before_the_generated_answer(corpus_settings):
+    generated = GenericFakeChatModel(messages=iter(["De eerste bijeenkomst vond plaats in Antwerpen."]))
+    assistant = Assistant(corpus_settings, chat_model=generated)
+    items = list(assistant.stream("Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"))
+    assert isinstance(items[0], Evidence) and isinstance(items[-1], Answer)
+    answer = items[-1]
+    assert not answer.fallback and "Antwerpen" in answer.text and answer.evidence == items[0].text
+    assert "“" in answer.evidence and "[1]" in answer.evidence  # quoted and cited, before the model has run
+    assert answer.timings["first_evidence_s"] < answer.timings["first_token_s"]
+    check_citations(answer)
+    own = answer.own_citations()
+    assert own and all(f"[{c.marker}]" in answer.text for c in own)  # what the answer itself cites, measured apart
+    assert ANSWER_2016 in {c.doc_id for c in own}
+
+
 def test_model_saying_the_context_lacks_the_answer_is_a_refusal(corpus_settings):
     assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter(["NO_ANSWER"])))
     answer = assistant.ask("Welke rol speelt de arbeidsinspectie bij de gezamenlijke opleidingen?")
-    assert answer.refused and answer.lang == "nl"
+    assert answer.refused and answer.lang == "nl" and not answer.evidence and not answer.citations
 
 
 def test_translation_pairs_count_once(assistant):

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from assistant.answer import Answer, Citation, Mode, Passage
+from assistant.answer import Answer, Citation, Evidence, Mode, Passage
 from eval.command import configure, floor_failures, run
 from eval.metrics import SUMMARY_KEYS, keywords_match, passage_hits, refusal_curves, strip_quotes, summarise, summarise_by
 from eval.report import write_reports
@@ -186,7 +186,7 @@ def test_empty_denominators_give_none():
     retrieval_mode = summarise([item("a", rank=1, refused=None), item("u", answerable=False, refused=None)])
     assert retrieval_mode["hit_at_1"] == 1.0
     for key in ("answer_accuracy", "language_match", "citation_precision", "citation_recall", "refusal_recall",
-                "false_refusal_rate", "latency_p50_s", "latency_p95_s", "ttft_p50_s"):
+                "false_refusal_rate", "latency_p50_s", "latency_p95_s", "ttft_p50_s", "evidence_p50_s"):
         assert retrieval_mode[key] is None, key
     assert summarise([]) == {key: (0 if key.startswith("n") else None) for key in SUMMARY_KEYS}
 
@@ -254,14 +254,19 @@ class FakeAssistant:
 
     def stream(self, question, history=None, lang=None, mode=None):
         unanswerable = "onbeantwoordbaar" in question
-        text = "Dat staat niet in de documenten die ik heb." if unanswerable else f"{DUTCH} EMPACT THB [1] « {FRENCH} »"
+        text = "Dat staat niet in de documenten die ik heb." if unanswerable else f"{DUTCH} EMPACT THB [1] « {FRENCH} » [2]"
+        timings = {"retrieval_s": 0.01}
+        if mode is Mode.GENERATIVE:  # the quotes first, then a pause before the generated text
+            timings["first_evidence_s"] = 0.01
+            yield Evidence("“Quote.” [3]")
+            time.sleep(0.05)
         yield text[:20]
         time.sleep(0.05)
         yield text[20:]
-        cites = [] if unanswerable else [citation("Iets anders.", EVIDENCE), citation("Niets.", marker=2)]
-        yield Answer(question, text, "nl", "nl", mode, refused=unanswerable, citations=cites,
+        cites = [] if unanswerable else [citation("Iets anders.", EVIDENCE), citation("Niets.", marker=2), citation("Quote.", marker=3)]
+        yield Answer(question, text, "nl", "nl", mode, refused=unanswerable, citations=cites, evidence="“Quote.” [3]",
                      answerability=self.answerability(question),
-                     passages=[] if unanswerable else self.retrieve(question), timings={"retrieval_s": 0.01})
+                     passages=[] if unanswerable else self.retrieve(question), timings=timings)
 
     def answerability(self, question):
         return None  # an assistant that does not score answerability
@@ -278,7 +283,7 @@ def test_run_eval_extractive_with_fake_assistant():
     assert tuple(report["summary"]) == SUMMARY_KEYS
     a = report["items"][0]
     assert a["answer_lang"] == "nl" and a["refused"] is False
-    assert [c["hit"] for c in a["citations"]] == [True, False]  # hit through Citation.translation
+    assert [c["hit"] for c in a["citations"]] == [True, False]  # hit through Citation.translation; not the quote's [3]
     assert [(r["rank"], r["chunk_id"], r["doc_id"], r["hit"]) for r in a["retrieved"]] == [
         (1, "miss", "doc.txt", False), (2, "hit", "doc.txt", True)]
     assert a["first_hit_rank"] == 2
@@ -290,6 +295,13 @@ def test_run_eval_extractive_with_fake_assistant():
     assert summary["citation_precision"] == 0.5 and summary["citation_recall"] == 1.0
     assert summary["refusal_recall"] == 1.0 and summary["false_refusal_rate"] == 0.0
     assert set(report["by_lang"]) == {"fr", "nl"} and report["by_lang"]["fr"]["language_match"] == 0.0
+
+
+def test_generative_time_to_first_token_counts_the_generated_text_not_the_quotes_before_it():
+    report = run_eval(FakeAssistant(), questions_for_fake(), "generative", k=5, progress=False)
+    a = report["items"][0]
+    assert a["evidence_s"] == 0.01 and a["ttft_s"] >= 0.05  # (the pause between the quotes and the text)
+    assert report["summary"]["evidence_p50_s"] == pytest.approx(0.01)
 
 
 def test_run_eval_retrieval_mode_only_retrieves():

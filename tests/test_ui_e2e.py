@@ -22,7 +22,7 @@ import pytest
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from assistant.answer import Answer, Citation, Mode  # noqa: E402
+from assistant.answer import Answer, Citation, Evidence, Mode  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from tests.conftest import CORPUS, DUTCH_ONLY  # noqa: E402
 
@@ -290,20 +290,23 @@ class FakeAssistant:
         self.release = threading.Event()
         self.release.set()
 
-    def _answer(self, question, lang):
+    def _answer(self, question, lang, evidence):
         citation = Citation(marker=1, chunk_id="c", doc_id="fake.txt", title="Fake", date=None, paragraph=1,
                             lang="nl", quote="Een bron.", supporting=["Een bron."])
         return Answer(question=question, text="Antwoord [1].", lang=lang or "nl", question_lang="nl",
-                      mode=Mode.GENERATIVE, citations=[citation])
+                      mode=Mode.GENERATIVE, citations=[citation], evidence=evidence)
 
     def stream(self, question, history=None, lang=None, mode=None):
         self.calls.append({"question": question, "history": history, "lang": lang, "mode": mode})
+        evidence = "" if mode is Mode.EXTRACTIVE else "Volgens de documenten: “Een bron.” [1]"
+        if evidence:
+            yield Evidence(evidence)
         yield "Antwoord "
         self.release.wait(60)
         if self.fail:
             raise RuntimeError("internal detail /secret/path")
         yield "[1]."
-        yield self._answer(question, lang)
+        yield self._answer(question, lang, evidence)
 
     def ask(self, question, history=None, lang=None, mode=None):
         *_, answer = self.stream(question, history, lang, mode)
@@ -375,6 +378,20 @@ def test_a_slow_answer_does_not_block_other_users(fake, browser):
     assert len(fake.assistant.calls) == 2
     first.close()
     second.close()
+
+
+def test_the_quoted_evidence_shows_before_the_generated_answer(fake, page):
+    fake.assistant.release.clear()  # the generated answer hangs after its first words
+    open_app(page, fake.url)
+    page.locator("#bq-question textarea").fill("Welke bron?")
+    page.locator("#bq-question textarea").press("Enter")
+    page.wait_for_function("() => (document.querySelector('#bq-chat .bq-evidence') || {}).innerText?.includes('Een bron')")
+    assert "[1]." not in last_bot_message(page).inner_text()  # still being generated
+    fake.assistant.release.set()
+    page.wait_for_function("() => !document.querySelector('#bq-question textarea').disabled", timeout=CHAT_TIMEOUT_MS)
+    text = last_bot_message(page).inner_text()
+    assert "Een bron" in text and "Antwoord" in text and text.index("Een bron") < text.index("Antwoord")
+    assert last_bot_message(page).locator(".bq-evidence a.bq-cite").count() == 1  # the quote's marker links to its source
 
 
 def test_new_conversation_stops_an_answer_under_way(fake, page):

@@ -14,7 +14,7 @@ from typing import Literal
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from assistant.answer import Mode
+from assistant.answer import Answer, Evidence, Mode
 from assistant.question import InvalidQuestion
 from core.languages import SUPPORTED, detect_language
 from ui import render
@@ -67,6 +67,8 @@ a.bq-cite:hover { text-decoration: underline; }
 .bq-notice.bq-fallback { background: #fff7e6; border-color: #f5d48f; }
 .bq-notice.bq-error { background: #fdecec; border-color: #f3b4b4; }
 .bq-refusal { font-style: italic; }
+.bq-evidence { margin-bottom: .5rem; padding: .1rem 0 .1rem .6rem; border-left: 3px solid var(--border-color-primary);
+  font-size: .9rem; color: var(--body-text-color-subdued); }
 .bq-pending { display: inline-flex; gap: 5px; padding: .35rem .1rem; }
 .bq-pending i { width: 7px; height: 7px; border-radius: 50%; background: var(--body-text-color-subdued);
   animation: bq-pulse 1.2s infinite ease-in-out; }
@@ -163,18 +165,21 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             return
         forced = None if language == "auto" else language
         display = state["display"]
-        streamed = ""
+        streamed = evidence = ""
         try:
             answer = None
             for piece in assistant.stream(question, history=state["history"] or None, lang=forced, mode=Mode(mode)):
                 if state.get("stopped"):  # "New conversation" was clicked: say nothing more of this one
                     return
-                if isinstance(piece, str):
-                    streamed += piece
-                    display[-1] = {"role": "assistant", "content": render.answer_html(streamed)}
-                    yield display, state, gr.skip(), gr.skip(), gr.skip()
-                else:
+                if isinstance(piece, Answer):
                     answer = piece
+                    continue
+                if isinstance(piece, Evidence):
+                    evidence = piece.text
+                else:
+                    streamed += piece
+                display[-1] = {"role": "assistant", "content": render.evidence_html(evidence) + render.answer_html(streamed)}
+                yield display, state, gr.skip(), gr.skip(), gr.skip()
             if answer is None:
                 raise RuntimeError("the assistant's stream ended without an Answer")
         except Exception as error:
@@ -187,7 +192,7 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             else:
                 log.exception("answering failed: %r", question)
                 shown = render.error_message(lang)
-            display[-1] = {"role": "assistant", "content": (render.answer_html(streamed) if streamed else "") + shown}
+            display[-1] = {"role": "assistant", "content": render.evidence_html(evidence) + render.answer_html(streamed) + shown}
             state["pending"] = None
             yield display, state, render.sources_html(None, lang), gr.skip(), unlock
             return

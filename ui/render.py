@@ -95,13 +95,18 @@ def notices_html(notices: list[str], fallback: bool = False) -> str:
     return "".join(f'<div class="{kind}">{escape(n)}</div>' for n in notices)
 
 
+def evidence_html(evidence: str, markers: set[int] | None = None) -> str:
+    """The quotes streamed before a generated answer, set apart from it."""
+    return f'<div class="bq-evidence">{answer_html(evidence, markers)}</div>' if evidence else ""
+
+
 def assistant_message(answer: Answer) -> str:
-    """The final chat bubble: the answer with marker links, then its notices."""
+    """The final chat bubble: the quoted evidence (generative mode), the answer with marker links, then its notices."""
     markers = {c.marker for c in answer.citations}
     body = answer_html(answer.text, markers)
     if answer.refused:
         body = f'<div class="bq-refusal">{body}</div>'
-    return body + notices_html(answer.notices, answer.fallback)
+    return evidence_html(answer.evidence, markers) + body + notices_html(answer.notices, answer.fallback)
 
 
 def error_message(lang: str | None) -> str:
@@ -251,6 +256,7 @@ def answer_json(answer: Answer) -> dict:
 
     return {
         "text": answer.text,
+        "evidence": answer.evidence,
         "lang": answer.lang,
         "question_lang": answer.question_lang,
         "mode": getattr(answer.mode, "value", str(answer.mode)),
