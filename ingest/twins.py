@@ -74,6 +74,7 @@ class TwinMaker:
         """Translate the given documents (default: all that need it). Interrupted (Ctrl-C), it stops after
         writing what it finished: the cache keeps every sentence made, and the next run continues."""
         summary = TranslationSummary()
+        made_before = self.translator.made  # (the translator counts over its lifetime)
         try:
             todo = doc_ids if doc_ids is not None else self.pending()
             # (no tqdm object at all without a bar: the UI's progress tracking patches tqdm while an upload runs)
@@ -81,6 +82,7 @@ class TwinMaker:
                 self.translate_document(doc_id, summary)
         except KeyboardInterrupt:
             summary.unavailable = "interrupted; every document is searchable in its own language, and ingesting again continues"
+        summary.made = self.translator.made - made_before
         return summary
 
     def translate_document(self, doc_id: str, summary: TranslationSummary) -> None:
@@ -110,7 +112,6 @@ class TwinMaker:
             summary.dropped += sum(t is None for t in translated)
             if any(translated):
                 twins.append(Twin(chunk, target, translated))
-        summary.made = self.translator.made
         texts = [t.text for t in twins] + [s for t in twins for s in t.sentences if s]
         vectors = np.asarray(self.store.embeddings.embed_passages(texts)) if texts else np.empty((0, 0))
         with self.exclusive():
