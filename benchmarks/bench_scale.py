@@ -7,13 +7,15 @@ country and city names swapped). Then, per size, into a fresh data dir:
 
 - cold ingest through the real CLI (`benelux-qa ingest --quiet DIR`), its wall time and peak RSS
   (that child process's max RSS, from os.wait4);
-- adding ONE 3-paragraph document through the CLI (the whole command, as a user runs it);
+- adding ONE 3-paragraph document through the CLI (the whole command, as a user runs it), and another
+  in-process through `DocumentLibrary.add`, as an upload in the running web UI does (models loaded);
 - a no-change re-ingest through the CLI;
 - warm extractive answers in-process (`Assistant.ask(q, mode=Mode.EXTRACTIVE)`), p50/p95 over
   --questions questions from eval/questions.jsonl (after one warm-up question);
 - the index size on disk (Chroma + BM25).
 
-Prints a Markdown table and writes JSON with --out.
+Machine translation is off (`BENELUX_QA_MACHINE_TRANSLATION=false`): it is a separate, LLM-bound stage,
+measured by bench_translation.py. Prints a Markdown table and writes JSON with --out.
 Usage: PYTHONPATH=. .venv/bin/python benchmarks/bench_scale.py [--sizes 25,100] [--out FILE.json]
 """
 
@@ -118,11 +120,15 @@ def percentiles(values: list[float]) -> dict[str, float]:
 def measure(size: int, root: Path, pool: list[str], paragraphs: int, questions: list[str], base: Settings) -> dict:
     from assistant.answer import Mode
     from assistant.assistant import Assistant
+    from ingest.library import DocumentLibrary
 
     docs, data = root / f"docs-{size}", root / f"data-{size}"
     build_collection(docs, size, pool, paragraphs)
-    settings = base.model_copy(update={"data_dir": data, "models_dir": base.resolved_models_dir})
-    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(data), "BENELUX_QA_MODELS_DIR": str(settings.resolved_models_dir)}
+    settings = base.model_copy(update={"data_dir": data, "models_dir": base.resolved_models_dir, "machine_translation": False})
+    env = {
+        **os.environ, "BENELUX_QA_DATA_DIR": str(data), "BENELUX_QA_MODELS_DIR": str(settings.resolved_models_dir),
+        "BENELUX_QA_MACHINE_TRANSLATION": "false",
+    }
 
     print(f"[{size}] cold ingest of {size} documents...", file=sys.stderr, flush=True)
     cold_s, cold_rss, output = run_cli(env, "ingest", "--quiet", str(docs))
@@ -141,6 +147,14 @@ def measure(size: int, root: Path, pool: list[str], paragraphs: int, questions: 
         started = time.perf_counter()
         assistant.ask(question, mode=Mode.EXTRACTIVE)
         latencies.append(time.perf_counter() - started)
+    upload = root / f"upload_note_{size}.txt"
+    upload.write_text(_ADDED_DOC.format(n=size + 1, year=2031, m=size + 13), encoding="utf-8")
+    started = time.perf_counter()
+    DocumentLibrary(settings, assistant.store).add([upload])
+    upload_s = time.perf_counter() - started
+    started = time.perf_counter()
+    assistant.ask(questions[0], mode=Mode.EXTRACTIVE)  # the first question after it catches up with the change
+    after_upload_s = time.perf_counter() - started
     del assistant
     return {
         "documents": size,
@@ -149,6 +163,8 @@ def measure(size: int, root: Path, pool: list[str], paragraphs: int, questions: 
         "cold_ingest_peak_rss_mb": round(cold_rss),
         "add_one_doc_cli_s": round(add_s, 1),
         "add_one_doc_peak_rss_mb": round(add_rss),
+        "add_one_doc_upload_s": round(upload_s, 2),
+        "first_answer_after_upload_s": round(after_upload_s, 3),
         "noop_reingest_cli_s": round(noop_s, 1),
         "noop_reingest_peak_rss_mb": round(noop_rss),
         "extractive_answer_s": percentiles(latencies),
@@ -158,13 +174,14 @@ def measure(size: int, root: Path, pool: list[str], paragraphs: int, questions: 
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| docs | chunks | cold ingest s | peak RSS MB | add 1 doc (CLI) s | no-change re-ingest (CLI) s | extractive p50 s | p95 s | index MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| docs | chunks | cold ingest s | peak RSS MB | add 1 doc (CLI) s | add 1 doc (upload) s | no-change re-ingest (CLI) s "
+        "| extractive p50 s | p95 s | index MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['documents']} | {r['chunks']} | {r['cold_ingest_s']} | {r['cold_ingest_peak_rss_mb']} | {r['add_one_doc_cli_s']} | "
-            f"{r['noop_reingest_cli_s']} | {r['extractive_answer_s']['p50']} | {r['extractive_answer_s']['p95']} | {r['index_size_mb']} |"
+            f"{r['add_one_doc_upload_s']} | {r['noop_reingest_cli_s']} | {r['extractive_answer_s']['p50']} | {r['extractive_answer_s']['p95']} | {r['index_size_mb']} |"
         )
     return "\n".join(lines)
 
