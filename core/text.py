@@ -7,7 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import Stemmer
-from bm25s import stopwords as bm25s_stopwords
 
 from core.languages import LANGUAGES
 
@@ -44,7 +43,9 @@ def _stemmer(lang: str) -> Stemmer.Stemmer | None:
 
 @lru_cache(maxsize=None)
 def _stopwords(lang: str) -> frozenset[str]:
-    return frozenset(getattr(bm25s_stopwords, LANGUAGES[lang].stopwords)) if lang in LANGUAGES else frozenset()
+    from bm25s import stopwords  # (imported on first use: bm25s brings scipy, which a no-change ingest does not need)
+
+    return frozenset(getattr(stopwords, LANGUAGES[lang].stopwords)) if lang in LANGUAGES else frozenset()
 
 
 def analyze(text: str, lang: str) -> list[str]:

@@ -1,8 +1,11 @@
 """Turn a user's document into plain text whose paragraphs are separated by one blank line.
 
 Supported: .txt, .md, .html/.htm, .pdf, .docx. Anything that cannot be read raises
-`UnreadableDocument`, whose message names the file and says why in plain words.
+`UnreadableDocument`, whose message names the file and says why in plain words. Each format's parser is
+imported when a file of that format is read: an ingest with nothing new to read does not pay for them.
 """
+
+from __future__ import annotations
 
 import codecs
 import io
@@ -13,16 +16,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 import charset_normalizer
-import docx
-from bs4 import BeautifulSoup
-from docx.document import Document
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
-from pypdf import PdfReader
-from pypdf.errors import DependencyError
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import _Cell
+    from docx.text.paragraph import Paragraph
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 
 class UnreadableDocument(Exception):
@@ -90,13 +94,19 @@ def _decode(path: Path, data: bytes) -> str:
 
 # --- plain text and Markdown -----------------------------------------------------------------
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")  # raw HTML stays literal text
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")  # raw HTML stays literal text
 
 
 def strip_markdown(text: str) -> str:
     """Markdown as plain text: headings become paragraphs, emphasis and rules go, links read "text (url)",
     images their alt text; list items and table rows (cells joined by " | ") keep a line each."""
-    return _blocks(SyntaxTreeNode(_MARKDOWN.parse(text)).children, "\n\n")
+    from markdown_it.tree import SyntaxTreeNode
+
+    return _blocks(SyntaxTreeNode(_markdown().parse(text)).children, "\n\n")
 
 
 def _blocks(nodes: list[SyntaxTreeNode], gap: str) -> str:
@@ -152,7 +162,7 @@ def _inline(node: SyntaxTreeNode) -> str:
         if child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.type == "link":
-            label, url = _inline(child), _MARKDOWN.normalizeLinkText(child.attrs["href"])
+            label, url = _inline(child), _markdown().normalizeLinkText(child.attrs["href"])
             parts.append(label if label == url or child.markup == "autolink" else f"{label} ({url})")
         elif child.children:  # inline content, emphasis, images (alt text)
             parts.append(_inline(child))
@@ -180,6 +190,8 @@ _HTML_BLOCKS = [
 
 def _html_text(path: Path, data: bytes) -> str:
     """Visible text only; block elements become paragraph breaks, whitespace inside a paragraph collapses."""
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(_decode(path, data), "html.parser")
     for tag in soup.find_all(_HTML_DROP):
         tag.decompose()
@@ -210,6 +222,9 @@ def page_furniture(line: str) -> bool:
 
 def _pdf_text(path: Path, data: bytes) -> str:
     """Text of all pages without page numbers and running headers/footers, lines joined into paragraphs."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
     if not data.startswith(b"%PDF"):
         raise UnreadableDocument(path, "it is not a PDF file (the content does not start with %PDF)")
     try:
@@ -291,6 +306,8 @@ def _docx_text(path: Path, data: bytes) -> str:
     if not is_word:
         raise UnreadableDocument(path, "it is not a Word document (word/document.xml is missing)")
     try:
+        import docx
+
         document = docx.Document(io.BytesIO(data))
         paragraphs = [p.text.strip() for p in _docx_paragraphs(document)]
     except Exception as exc:  # python-docx and lxml raise many exception types on malformed input
@@ -300,6 +317,8 @@ def _docx_text(path: Path, data: bytes) -> str:
 
 def _docx_paragraphs(container: Document | _Cell) -> Iterator[Paragraph]:
     """Paragraphs of a document or table cell in order, descending into (nested) tables cell by cell."""
+    from docx.text.paragraph import Paragraph
+
     for block in container.iter_inner_content():
         if isinstance(block, Paragraph):
             yield block

@@ -381,7 +381,7 @@ def test_pdf_needing_missing_crypto_package(tmp_path, monkeypatch):
     def needs_cryptography(stream):
         raise DependencyError("cryptography>=3.1 is required for AES algorithm")
 
-    monkeypatch.setattr("ingest.loaders.PdfReader", needs_cryptography)
+    monkeypatch.setattr("pypdf.PdfReader", needs_cryptography)
     _refused(write(tmp_path, "aes.pdf", make_pdf([[NL_1]])), "AES encryption")
 
 
