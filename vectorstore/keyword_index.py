@@ -69,9 +69,11 @@ class KeywordIndex:
                 changed = sorted(doc_id for doc_id, revision in revisions.items() if indexed.get(doc_id) != revision)
                 for start in range(0, len(changed), _DOCUMENTS_PER_READ):
                     part = changed[start : start + _DOCUMENTS_PER_READ]
-                    chunks = store.chunks_of(part)
-                    for doc_id in part:
-                        self._add(doc_id, revisions[doc_id], [c for c in chunks if c.doc_id == doc_id])
+                    by_document = {doc_id: [] for doc_id in part}
+                    for chunk in store.chunks_of(part):
+                        by_document[chunk.doc_id].append(chunk)
+                    for doc_id, chunks in by_document.items():
+                        self._add(doc_id, revisions[doc_id], chunks)
                 self.db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (version,))
                 self.db.execute("COMMIT")
             except BaseException:

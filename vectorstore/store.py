@@ -195,22 +195,22 @@ class ParagraphStore:
             self.client.close()
             self._open()
 
+    def _registered(self) -> dict[str, dict]:
+        """doc id → registry entry of the fully indexed documents (not those an interrupted ingest left half-written)."""
+        entries = self.registry.get(include=["metadatas"])
+        return {doc_id: meta for doc_id, meta in zip(entries["ids"], entries["metadatas"]) if meta.get("state") != _WRITING}
+
     @_guarded
     def documents(self) -> dict[str, DocumentRecord]:
-        """The fully indexed documents (not those an interrupted ingest left half-written)."""
-        entries = self.registry.get(include=["metadatas"])
-        return {
-            doc_id: _record(doc_id, meta) for doc_id, meta in zip(entries["ids"], entries["metadatas"])
-            if meta.get("state") != _WRITING
-        }
+        """The fully indexed documents."""
+        return {doc_id: _record(doc_id, meta) for doc_id, meta in self._registered().items()}
 
     @_guarded
     def revisions(self) -> dict[str, str]:
         """doc id → its revision, which changes with every write of its chunks or twins (fully indexed documents only)."""
-        entries = self.registry.get(include=["metadatas"])
         return {
             doc_id: meta.get("revision") or f"{meta['content_hash']}:{meta.get('translation', '')}"  # (an index made before revisions)
-            for doc_id, meta in zip(entries["ids"], entries["metadatas"]) if meta.get("state") != _WRITING
+            for doc_id, meta in self._registered().items()
         }
 
     @_guarded
