@@ -7,17 +7,18 @@ or generate sentence by sentence with checks (generative) → Answer.
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from assistant.answer import Answer, Evidence, Mode, Passage
 from assistant.citations import CitationList
 from assistant.answer_types import answer_type, is_statement
-from assistant.answerability import load_model, signals
-from assistant.evidence import asks_unknown_number, choose_sentences, rank_sentences
+from assistant.answerability import DEFAULT_PARAMETERS, Signals, generative_path, load_model, signals
+from assistant.evidence import ScoredSentence, asks_unknown_number, choose_sentences, rank_sentences
 from assistant.extractive import extractive_text
-from assistant.generative import VerifiedGeneration
+from assistant.generative import VerifiedGeneration, context_lines
+from assistant.prompts import JUDGE_CHOICES, judge_prompt, question_block
 from models.chat import make_chat_model
 from assistant.messages import message
 from assistant.question import InvalidQuestion, Question, prepare_question
@@ -34,6 +35,14 @@ class IndexMissing(InvalidQuestion):
     """No documents are indexed yet."""
 
 
+@dataclass
+class _Found:
+    passages: list[Passage]  # retrieved, best first
+    ranked: list[ScoredSentence]  # their sentences, best first
+    chosen: list[ScoredSentence]  # the evidence to quote
+    observed: Signals | None  # None: refused before any signal
+
+
 class Assistant:
     def __init__(self, settings: Settings, chat_model=None, store: ParagraphStore | None = None):
         """`chat_model` replaces the configured generator (any LangChain chat model); `store` the one
@@ -43,6 +52,9 @@ class Assistant:
         self.embeddings = self.store.embeddings
         self.retriever = HybridRetriever(self.store, settings)
         self.answerability, self.calibrated = load_model(settings.calibration_path)
+        self.generative_answerability, _ = load_model(
+            generative_path(settings.calibration_path), generative_path(DEFAULT_PARAMETERS)
+        )
         self._chat = chat_model
         self._chat_error: str | None = None
 
@@ -77,40 +89,66 @@ class Assistant:
         """
         started = time.perf_counter()
         prepared = prepare_question(question, history, lang)
-        if self.store.count() == 0:
-            raise IndexMissing(message(prepared.lang, "no_index"))
-        vector = np.asarray(self.embeddings.embed_query(prepared.search_text))
-        retrieved = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector)
-        passages = retrieved.passages
-        ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
-        kind = answer_type(prepared.text)
-        chosen = choose_sentences(ranked, kind, prepared.text)
+        found = self._find(prepared)
         answer = Answer(
             question=prepared.text, text="", lang=prepared.lang, question_lang=prepared.detected_lang,
-            mode=Mode(mode or self._default_mode()), passages=passages, notices=list(prepared.notices),
-            timings={"retrieval_s": time.perf_counter() - started},
+            mode=Mode(mode or self._default_mode()), passages=found.passages, notices=list(prepared.notices),
+            timings={"retrieval_s": time.perf_counter() - started}, answerability=0.0,
         )
-        if passages and chosen and not asks_unknown_number(prepared.text, self.retriever.corpus_terms):
-            observed = signals(
-                prepared.text, prepared.lang, passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
-            )
-            answer.signals, answer.answerability = asdict(observed), self.answerability.probability(observed)
-        else:  # nothing to quote, or a number (a year, an article) the documents never mention
-            answer.answerability = 0.0
-        if answer.answerability < self.answerability.threshold:
+        judged = found.observed is not None and answer.mode is Mode.GENERATIVE and self._judge() is not None
+        if found.observed is not None:
+            answer.signals, answer.answerability = asdict(found.observed), self.answerability.probability(found.observed)
+        if not judged and answer.answerability < self.answerability.threshold:
             answer.refused, answer.text = True, message(prepared.lang, "refusal")
         elif answer.mode is Mode.GENERATIVE and self.chat_model() is not None:
-            yield from self._generate(answer, prepared, history, ranked, chosen, started)
+            yield from self._generate(answer, prepared, history, found, judged, started)
         else:
             if answer.mode is Mode.GENERATIVE:
                 answer.notices.append(message(prepared.lang, "llm_unavailable", reason=self._chat_error))
                 answer.fallback = True
-            self._quote(answer, chosen)
+            self._quote(answer, found.chosen)
         if not answer.timings.get("first_token_s"):
             answer.timings["first_token_s"] = time.perf_counter() - started
             yield answer.text
         answer.timings["total_s"] = time.perf_counter() - started
         yield answer
+
+    def assess(self, question: str, mode: Mode) -> Signals | None:
+        """The answerability signals of `question` (in generative mode with the LLM's judgement, when the LLM gives
+        one), without answering it; None when it is refused before any signal (nothing to quote, an unknown number)."""
+        prepared = prepare_question(question)
+        found = self._find(prepared)
+        if found.observed is not None and mode is Mode.GENERATIVE and self._judge() is not None:
+            found.observed.declines = self._declines(prepared, None, found)
+        return found.observed
+
+    def _find(self, prepared: Question) -> "_Found":
+        """Retrieval, the ranked and chosen evidence sentences, and the answerability signals."""
+        if self.store.count() == 0:
+            raise IndexMissing(message(prepared.lang, "no_index"))
+        vector = np.asarray(self.embeddings.embed_query(prepared.search_text))
+        retrieved = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector)
+        ranked = rank_sentences(self.store, retrieved.passages, prepared.text, prepared.lang, vector)
+        kind = answer_type(prepared.text)
+        chosen = choose_sentences(ranked, kind, prepared.text)
+        observed = None
+        if retrieved.passages and chosen and not asks_unknown_number(prepared.text, self.retriever.corpus_terms):
+            observed = signals(
+                prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
+            )  # else nothing to quote, or a number (a year, an article) the documents never mention: refused
+        return _Found(retrieved.passages, ranked, chosen, observed)
+
+    def _judge(self):
+        """The chat model when it can tell how likely each reply is (the local llama.cpp one), else None."""
+        chat = self.chat_model()
+        return chat if hasattr(chat, "choice_probabilities") else None
+
+    def _declines(self, prepared: Question, history, found: "_Found") -> float:
+        """The LLM's probability that the sources it would answer from do not give the answer."""
+        messages = judge_prompt().format_messages(
+            sources=context_lines(self._context(found)), question=question_block("en", prepared.text, _previous(history))
+        )
+        return self._judge().choice_probabilities(messages, JUDGE_CHOICES)[JUDGE_CHOICES.index("no")]
 
     def _default_mode(self) -> Mode:
         return Mode.EXTRACTIVE if self.settings.llm_backend == "extractive" else Mode.GENERATIVE
@@ -120,19 +158,31 @@ class Assistant:
         answer.text = extractive_text(chosen, answer.lang, citations)
         answer.citations = citations.all()
 
-    def _generate(self, answer: Answer, prepared: Question, history, ranked, chosen, started: float) -> Iterator[Evidence | str]:
-        """Streams the quotes of `chosen` (the extractive evidence: no model needed, so they come at once), then the
-        checked generated answer; if the generation fails a check, the quotes stand as the answer."""
-        previous = next((m["content"] for m in reversed(history or []) if m.get("role") == "user"), None)
+    def _context(self, found: "_Found") -> list[ScoredSentence]:
+        """The source sentences the LLM answers from: the best-ranked statements."""
+        return [s for s in found.ranked if is_statement(s.text)][: self.settings.context_sentences]
+
+    def _generation(self, prepared: Question, history, found: "_Found", citations: CitationList) -> VerifiedGeneration:
+        return VerifiedGeneration(
+            self.chat_model(), prepared.lang, prepared.text, _previous(history), self._context(found), self.embeddings, citations
+        )
+
+    def _generate(self, answer: Answer, prepared: Question, history, found: "_Found", judged: bool, started: float) -> Iterator[Evidence | str]:
+        """Streams the quotes of the chosen evidence (no model needed, so they come at once); then, when `judged`, lets
+        the generative answerability model (the signals plus the LLM's own judgement) refuse; then the checked
+        generated answer. If the generation fails a check, the quotes stand as the answer."""
         citations = CitationList()
-        answer.evidence = extractive_text(chosen, prepared.lang, citations)
+        answer.evidence = extractive_text(found.chosen, prepared.lang, citations)
         answer.timings["first_evidence_s"] = time.perf_counter() - started
         yield Evidence(answer.evidence)
-        generation = VerifiedGeneration(
-            self.chat_model(), prepared.lang, prepared.text, previous,
-            [s for s in ranked if is_statement(s.text)][: self.settings.context_sentences],
-            self.embeddings, citations,
-        )
+        if judged:
+            found.observed.declines = self._declines(prepared, history, found)
+            answer.signals = asdict(found.observed)
+            answer.answerability = self.generative_answerability.probability(found.observed)
+            if answer.answerability < self.generative_answerability.threshold:
+                answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
+                return
+        generation = self._generation(prepared, history, found, citations)
         for piece in generation:
             answer.timings.setdefault("first_token_s", time.perf_counter() - started)
             yield piece
@@ -148,3 +198,8 @@ class Assistant:
         else:
             answer.text = " ".join(generation.sentences)
         answer.citations = [c for c in citations.all() if f"[{c.marker}]" in answer.evidence + answer.text]
+
+
+def _previous(history: list[dict] | None) -> str | None:
+    """The asker's previous question in the conversation, if any."""
+    return next((m["content"] for m in reversed(history or []) if m.get("role") == "user"), None)

@@ -34,6 +34,19 @@ def answer_prompt(lang: str) -> ChatPromptTemplate:
     )
 
 
+_JUDGE_SYSTEM = "You check whether a text answers a question. Reply with yes or no only."
+JUDGE_CHOICES = ["yes", "no"]
+
+
+def judge_prompt() -> ChatPromptTemplate:
+    """Whether the sources answer the question, for the LLM to judge with one word (in English whatever the asker's
+    language: the small model judged nl, fr and en questions alike this way). Variables as in `answer_prompt`."""
+    return ChatPromptTemplate.from_messages(
+        [("system", _JUDGE_SYSTEM),
+         ("human", "Text:\n{sources}\n\n{question}\n\nDoes the text give the answer to this question? Reply yes or no.")]
+    )
+
+
 def question_block(lang: str, question: str, previous: str | None) -> str:
     prefix = f"{_PREVIOUS[lang]}: {previous}\n" if previous else ""
     return f"{prefix}{_QUESTION[lang]}: {question}"

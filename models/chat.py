@@ -38,6 +38,7 @@ class LlamaCppChat(BaseChatModel):
     max_tokens: int = 160
     temperature: float = 0.0
     _llama: Any = PrivateAttr(default=None)
+    _formatter: Any = PrivateAttr(default=None)
 
     @property
     def _llm_type(self) -> str:
@@ -48,6 +49,37 @@ class LlamaCppChat(BaseChatModel):
             from llama_cpp import Llama
 
             self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False)
+
+    def choice_probabilities(self, messages: list[BaseMessage], choices: list[str]) -> list[float]:
+        """How likely the reply to `messages` starts with each of `choices` (one word each, in any case, with or
+        without a leading space), relative to one another. One evaluation of the prompt, no generation; llama.cpp
+        keeps it in its KV cache, so a reply to a prompt that shares its beginning evaluates only the rest."""
+        import llama_cpp
+        import numpy as np
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        self.load()
+        llama = self._llama
+        if self._formatter is None:  # the GGUF's chat template, rendered as create_chat_completion renders it
+            text = llama._model.token_get_text
+            self._formatter = Jinja2ChatFormatter(
+                template=llama.metadata["tokenizer.chat_template"], eos_token=text(llama.token_eos()),
+                bos_token=text(llama.token_bos()) if llama.token_bos() != -1 else "", stop_token_ids=[llama.token_eos()],
+            )
+        prompt = self._formatter(messages=chat_messages(messages))
+        tokens = llama.tokenize(prompt.prompt.encode("utf-8"), add_bos=not prompt.added_special, special=True)
+        kept = llama.longest_token_prefix(llama.input_ids[: llama.n_tokens].tolist(), tokens[:-1])
+        llama.n_tokens = kept
+        llama.eval(tokens[kept:])
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llama.ctx, -1), shape=(llama.n_vocab(),))
+        weights = np.exp(logits - logits.max())
+
+        def first_tokens(word: str) -> list[int]:
+            forms = {prefix + form for form in (word.lower(), word.capitalize(), word.upper()) for prefix in ("", " ")}
+            return sorted({llama.tokenize(form.encode("utf-8"), add_bos=False)[0] for form in forms})
+
+        mass = [float(weights[first_tokens(choice)].sum()) for choice in choices]
+        return [m / sum(mass) for m in mass]
 
     def _completion(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool, max_tokens: int | None = None):
         self.load()

@@ -5,7 +5,7 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, answer_type, holds, is_statement
-from assistant.answerability import DEFAULT_PARAMETERS, Signals, fit_model, load_model
+from assistant.answerability import DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, fit_model, load_model
 from assistant.evidence import ScoredSentence, choose_sentences
 
 
@@ -92,7 +92,7 @@ def test_other_passages_are_quoted_only_when_they_score_as_well():
 
 def test_the_shipped_model_loads_and_a_fit_separates_what_it_was_given(tmp_path):
     model, calibrated = load_model(tmp_path / "none.json")
-    assert not calibrated and model.features == list(Signals.__dataclass_fields__)
+    assert not calibrated and model.features == EXTRACTIVE_FEATURES
     assert load_model(DEFAULT_PARAMETERS)[0].threshold == model.threshold
     rng = np.random.default_rng(0)
 

@@ -177,3 +177,27 @@ def test_a_run_of_names_and_figures_is_not_an_answer(corpus_settings):
     planted = GenericFakeChatModel(messages=iter(["Pag-Asa, Sürya, Payoke 2016 2019."]))
     answer = Assistant(corpus_settings, chat_model=planted).ask("Welke gespecialiseerde opvangcentra maken deel uit van de coördinatiecel?")
     assert answer.fallback and "Payoke" in answer.text and "“" in answer.text
+
+
+class JudgingFakeChat(GenericFakeChatModel):
+    """A scripted reply, and a fixed probability that the model judges the sources not to answer (as the local LLM
+    tells it)."""
+
+    declines: float
+
+    def choice_probabilities(self, messages, choices: list[str]) -> list[float]:
+        assert choices == ["yes", "no"]
+        return [1.0 - self.declines, self.declines]
+
+
+def test_the_llms_judgement_decides_refusal_in_generative_mode(corpus_settings):
+    question = "Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"
+    reply = "De eerste bijeenkomst vond plaats in Antwerpen."
+    sure = Assistant(corpus_settings, chat_model=JudgingFakeChat(messages=iter([reply]), declines=0.0)).ask(question)
+    assert not sure.refused and "Antwerpen" in sure.text and sure.signals["declines"] == 0.0
+    doubtful = Assistant(corpus_settings, chat_model=JudgingFakeChat(messages=iter([reply]), declines=1.0))
+    items = list(doubtful.stream(question))
+    assert isinstance(items[0], Evidence)  # the quotes come at once; the judgement follows them
+    answer = items[-1]
+    assert answer.refused and not answer.evidence and not answer.citations and answer.signals["declines"] == 1.0
+    assert answer.answerability < doubtful.generative_answerability.threshold

@@ -1,12 +1,15 @@
 """The `benelux-qa` command as a user runs it."""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 COMMAND = [sys.executable, "-m", "benelux_qa.cli"]
+QUESTIONS = Path(__file__).parents[1] / "eval" / "questions.jsonl"
 
 
 def run(*args, settings=None):
@@ -53,3 +56,31 @@ def test_building_the_command_line_imports_no_heavy_library():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
 
+
+def test_calibrate_fits_each_modes_model_for_the_index_and_the_assistant_uses_them(corpus_settings, tmp_path):
+    from assistant.answerability import GENERATIVE_FEATURES, AnswerabilityModel, generative_path
+    from assistant.assistant import Assistant
+
+    tune = [q for q in map(json.loads, open(QUESTIONS, encoding="utf-8")) if q["split"] == "tune"]
+    chosen = [q for q in tune if q["answerable"]][:6] + [q for q in tune if not q["answerable"]][:4]
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("".join(json.dumps(q) + "\n" for q in chosen), encoding="utf-8")
+    out = tmp_path / "answerability.json"  # not the shared index's own file: other tests use its defaults
+    for mode in ("extractive", "generative"):
+        result = run("calibrate", "--quiet", "--mode", mode, "--qa", str(questions), "--out", str(out), settings=corpus_settings)
+        assert result.returncode == 0, result.stderr
+        assert "calibrated on" in result.stdout
+    generative = AnswerabilityModel.load(generative_path(out))
+    assert generative.features == GENERATIVE_FEATURES and str(questions) in generative.fitted_on
+    assistant = Assistant(corpus_settings.model_copy(update={"calibration_file": out}))
+    assert assistant.calibrated and assistant.generative_answerability == generative
+    assert assistant.answerability == AnswerabilityModel.load(out)
+
+
+def test_calibrate_needs_both_kinds_of_questions(corpus_settings, tmp_path):
+    answerable = [line for line in open(QUESTIONS, encoding="utf-8") if json.loads(line)["answerable"]][:3]
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("".join(answerable), encoding="utf-8")
+    result = run("calibrate", "--quiet", "--split", "all", "--qa", str(questions), "--out", str(tmp_path / "a.json"), settings=corpus_settings)
+    assert result.returncode == 2 and "unanswerable" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "a.json").exists()

@@ -1,0 +1,36 @@
+"""The local LLM's own judgement of whether the sources answer a question (real model): the probability of each
+one-word reply, read from one prompt evaluation."""
+
+import pytest
+
+from assistant.prompts import JUDGE_CHOICES, answer_prompt, judge_prompt, question_block
+from core.settings import Settings
+from models.chat import make_chat_model
+
+SOURCES = "- Voor Luxemburg ondertekende minister Félix Braz de intentieverklaring op 2 december 2016."
+
+
+def judged(chat, question: str) -> float:
+    """P(no): the sources do not give the answer."""
+    messages = judge_prompt().format_messages(sources=SOURCES, question=question_block("en", question, None))
+    return chat.choice_probabilities(messages, JUDGE_CHOICES)[1]
+
+
+@pytest.fixture(scope="module")
+def chat(models_dir):
+    return make_chat_model(Settings(models_dir=models_dir, llm_backend="local"))
+
+
+def test_the_model_says_no_when_the_sources_lack_the_answer(chat):
+    answered = [judged(chat, q) for q in ("Wie ondertekende de verklaring voor Luxemburg?", "Who signed the declaration for Luxembourg?")]
+    lacking = [judged(chat, q) for q in ("Hoeveel slachtoffers werden in 2022 in Luxemburg geïdentificeerd?",
+                                         "Combien de victimes ont été identifiées au Luxembourg en 2022 ?")]
+    assert max(answered) < 0.5 < min(lacking) <= 1.0
+
+
+def test_the_reply_after_a_judgement_is_the_reply_without_it(chat):
+    question = answer_prompt("nl").format_messages(sources=SOURCES, question=question_block("nl", "Wanneer werd de verklaring ondertekend?", None))
+    alone = "".join(piece.content for piece in chat.stream(question))
+    judged(chat, "Wanneer werd de verklaring ondertekend?")  # another prompt in llama.cpp's cache
+    assert "".join(piece.content for piece in chat.stream(question)) == alone
+    assert "2016" in alone
