@@ -4,6 +4,7 @@ import argparse
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from core.languages import SUPPORTED
@@ -27,22 +28,34 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.receipt import forget_receipt, take_inputs, unchanged_report, write_receipt
+
+    started = time.perf_counter()
+    settings = _settings(args)
+    paths = args.paths or [settings.corpus_dir]
+    unchanged = None if args.rebuild else unchanged_report(settings, paths, args.prune)
+    if unchanged is not None:  # nothing to do: answered without opening the index or loading a model
+        print("\n".join([*unchanged, f"seconds: {time.perf_counter() - started:.1f}"]))
+        return 0
+
     from ingest.pipeline import Ingestor, exclusive_ingest
     from ingest.translation import Translator
     from models.embeddings import ParagraphEmbeddings
     from vectorstore.store import ParagraphStore, wipe_index
 
-    settings = _settings(args)
-    paths = args.paths or [settings.corpus_dir]
     with exclusive_ingest(settings):
+        forget_receipt(settings)
         if args.rebuild:
             wipe_index(settings)
             shutil.rmtree(settings.keyword_index_dir, ignore_errors=True)
             if not args.paths and settings.uploads_dir.is_dir():
                 paths.append(settings.uploads_dir)
+        inputs = take_inputs(paths)
         store = ParagraphStore(settings, ParagraphEmbeddings.from_settings(settings))
         translator = Translator(settings) if settings.machine_translation else None
         summary = Ingestor(settings, store, show_progress=not args.quiet, translator=translator).ingest(paths, args.prune)
+        if not summary.failed and not summary.translation.unavailable:  # all done: the next run may skip the work
+            write_receipt(settings, paths, args.prune, inputs, summary.as_unchanged().lines()[:-1])
     print("\n".join(summary.lines()))
     return 1 if summary.failed and not (summary.added or summary.updated or summary.unchanged) else 0
 
@@ -155,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     args = build_parser().parse_args(argv)
     from models.errors import EmbeddingServiceError, ProvisioningError
-    from vectorstore.store import StoreError
+    from vectorstore.errors import StoreError
 
     try:
         return args.run(args)

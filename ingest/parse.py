@@ -6,6 +6,7 @@ from pathlib import Path
 
 from core.languages import SUPPORTED, UNKNOWN, detect_language
 from core.records import DocumentInfo, Paragraph
+from ingest.code_version import PARSER_VERSION
 from ingest.headings import merge_headings
 from ingest.instructions import looks_like_instructions
 from ingest.limits import check_text_size
@@ -13,19 +14,6 @@ from ingest.loaders import UnreadableDocument, extract_text
 from ingest.metadata import describe_document
 from ingest.paragraphs import split_paragraphs
 from ingest.repair import repair_splits
-
-
-def _parser_fingerprint() -> str:
-    """Changes with the ingestion code and the ground-floor code it parses with, so that re-ingesting
-    re-parses documents whose files did not change (cheap: the vectors of unchanged chunks are reused)."""
-    digest = hashlib.sha256()
-    ingest_dir = Path(__file__).parent
-    for source in sorted([*ingest_dir.glob("*.py"), *(ingest_dir.parent / "core").glob("*.py")]):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-PARSER_VERSION = _parser_fingerprint()
 
 
 @dataclass

@@ -4,7 +4,7 @@ import time
 from collections.abc import Iterable, Iterator
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,13 @@ class IngestSummary:
     embedded: int = 0
     translation: TranslationSummary = field(default_factory=TranslationSummary)
     seconds: float = 0.0
+
+    def as_unchanged(self) -> "IngestSummary":
+        """What an ingest of the same files reports once this one is done: every document unchanged, nothing made."""
+        return replace(
+            self, added=[], updated=[], unchanged=self.added + self.updated + self.unchanged, removed=[], interrupted=[],
+            pairs={}, flagged={}, embedded=0, translation=replace(self.translation, twins=0, made=0),
+        )
 
     def lines(self) -> list[str]:
         docs = len(self.added) + len(self.updated) + len(self.unchanged)

@@ -27,9 +27,9 @@ TRAIN = (
 )
 
 
-def cli(data_dir, *args) -> subprocess.CompletedProcess:
+def cli(data_dir, *args, **environment) -> subprocess.CompletedProcess:
     env = {**os.environ, "BENELUX_QA_DATA_DIR": str(data_dir), "BENELUX_QA_MODELS_DIR": str(Settings().resolved_models_dir),
-           "BENELUX_QA_MACHINE_TRANSLATION": "false"}  # (translation has its own tests: tests/test_twins.py)
+           "BENELUX_QA_MACHINE_TRANSLATION": "false", **environment}  # (translation has its own tests: tests/test_twins.py)
     return subprocess.run(
         [sys.executable, "-m", "benelux_qa.cli", *args], env=env, capture_output=True, text=True, timeout=900
     )
@@ -124,3 +124,23 @@ def test_an_unopenable_database_names_the_way_out(settings, embeddings):
     (settings.index_dir / "chroma.sqlite3").write_bytes(b"\0" * 4096)
     with pytest.raises(StoreError, match="--rebuild"):
         ParagraphStore(settings, embeddings)
+
+
+def test_an_ingest_with_nothing_to_do_opens_neither_the_index_nor_a_model_until_something_changes(settings, embeddings, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "haven.txt").write_text(HARBOUR, encoding="utf-8")
+    first = cli(settings.data_dir, "ingest", "--quiet", str(docs))
+    assert first.returncode == 0 and "1 added" in first.stdout, first.stdout + first.stderr
+
+    again = cli(settings.data_dir, "ingest", "--quiet", str(docs), PYTHONPROFILEIMPORTTIME="1")  # imports listed on stderr
+    assert again.returncode == 0 and "0 added, 0 updated, 1 unchanged" in again.stdout, again.stdout + again.stderr
+    assert again.stdout.splitlines()[1] == first.stdout.splitlines()[1]  # the index's paragraphs, as the full ingest counted them
+    assert "chromadb" not in again.stderr and "torch" not in again.stderr  # answered from the receipt
+
+    (docs / "spoor.txt").write_text(TRAIN, encoding="utf-8")  # a new file: the full ingest
+    assert "1 added, 0 updated, 1 unchanged" in cli(settings.data_dir, "ingest", "--quiet", str(docs)).stdout
+    store = ParagraphStore(settings, embeddings)
+    store.delete_document("spoor.txt")  # a write by another process (e.g. a removal in the web UI)
+    assert "1 added" in cli(settings.data_dir, "ingest", "--quiet", str(docs)).stdout
+    assert "1 unchanged, 1 removed" in cli(settings.data_dir, "ingest", "--quiet", "--prune", str(docs / "haven.txt")).stdout

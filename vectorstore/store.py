@@ -25,6 +25,8 @@ from chromadb.config import Settings as ChromaSettings
 from core.records import Chunk, DocumentInfo, DocumentRecord, Sentence, StoredChunk, StoredSentence, Twin
 from core.settings import Settings
 from models.embeddings import ParagraphEmbeddings
+from vectorstore.errors import StoreError
+from vectorstore.stamp import restamp
 
 
 _BATCH = 256
@@ -33,10 +35,6 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 
 _WRITING = "writing"  # registry state of a document whose chunks are being written
 _VERSION = "version"  # registry collection metadata: changes with every write
-
-
-class StoreError(Exception):
-    """The index cannot be used as it is (unreachable, corrupt, or built with another model)."""
 
 
 def _chroma_failure(error: BaseException) -> bool:
@@ -94,6 +92,7 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
 def wipe_index(settings: Settings) -> None:
     """Remove the index (the local folder, or the collections on the server) so it can be rebuilt."""
     if not settings.chroma_host:
+        restamp(settings)
         shutil.rmtree(settings.index_dir, ignore_errors=True)
         return
     client = make_client(settings)
@@ -248,6 +247,7 @@ class ParagraphStore:
         """Replace a document's chunks and sentences. It is marked as being written first and registered
         last: if the write is interrupted, the document is never searched and the next ingest redoes it."""
         doc_id = info.doc_id
+        restamp(self.settings)
         self._register(info, "", {}, state=_WRITING)
         _replace(
             self.collection, doc_id, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
@@ -274,6 +274,7 @@ class ParagraphStore:
         entry = self.registry.get(ids=[doc_id], include=["metadatas"])["metadatas"]
         if not entry or entry[0].get("state") == _WRITING:  # removed or being rewritten meanwhile
             return
+        restamp(self.settings)
         present = set(self.collection.get(ids=sorted({t.source.chunk_id for t in twins}), include=[])["ids"]) if twins else set()
         sentences = [(twin, i, text) for twin in twins for i, text in enumerate(twin.sentences) if text]
         keep = [twin.source.chunk_id in present for twin in twins]  # a rewrite may have replaced some
@@ -305,6 +306,7 @@ class ParagraphStore:
 
     @_guarded
     def delete_document(self, doc_id: str) -> None:
+        restamp(self.settings)
         self.registry.delete(ids=[doc_id])
         self.collection.delete(where={"doc_id": doc_id})
         self.sentences.delete(where={"doc_id": doc_id})
