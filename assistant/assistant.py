@@ -139,7 +139,10 @@ class Assistant:
         return _Found(retrieved.passages, ranked, chosen, observed)
 
     def _judge(self):
-        """The chat model when it can tell how likely each reply is (the local llama.cpp one), else None."""
+        """The chat model when it can tell how likely each reply is (the local llama.cpp one) and the settings ask for
+        its judgement, else None."""
+        if not self.settings.llm_judgement:
+            return None
         chat = self.chat_model()
         return chat if hasattr(chat, "choice_probabilities") else None
 

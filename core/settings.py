@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(5, description="Passages retrieved per question.")
     context_sentences: int = Field(4, description="Source sentences given to the LLM (each costs prompt time).")
+    llm_judgement: bool = Field(
+        True, description="Generative mode: ask the local LLM whether its sources give the answer, and let that refuse "
+        "(far better refusals; costs one more prompt evaluation, ~5-10 s on 2 cores, before the generated answer)."
+    )
 
     ui_host: str = Field("127.0.0.1", description="Web UI host; only this machine by default.")
     ui_port: int = Field(7860, description="Web UI port.")

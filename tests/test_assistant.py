@@ -201,3 +201,6 @@ def test_the_llms_judgement_decides_refusal_in_generative_mode(corpus_settings):
     answer = items[-1]
     assert answer.refused and not answer.evidence and not answer.citations and answer.signals["declines"] == 1.0
     assert answer.answerability < doubtful.generative_answerability.threshold
+    unasked = Assistant(corpus_settings.model_copy(update={"llm_judgement": False}),
+                        chat_model=JudgingFakeChat(messages=iter([reply]), declines=1.0)).ask(question)
+    assert not unasked.refused and "Antwerpen" in unasked.text and unasked.signals["declines"] is None  # switched off: not asked
