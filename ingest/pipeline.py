@@ -49,7 +49,7 @@ class IngestSummary:
         """What an ingest of the same files reports once this one is done: every document unchanged, nothing made."""
         return replace(
             self, added=[], updated=[], unchanged=self.added + self.updated + self.unchanged, removed=[], interrupted=[],
-            pairs={}, flagged={}, embedded=0, translation=replace(self.translation, twins=0, made=0),
+            pairs={}, flagged={}, embedded=0, translation=TranslationSummary(),  # no document left to translate
         )
 
     def lines(self) -> list[str]:
