@@ -22,6 +22,7 @@ from pathlib import Path
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, holds
 from assistant.evidence import ScoredSentence
+from core.files import write_atomically
 from core.text import PREFIX, analyze
 
 DEFAULT_PARAMETERS = Path(__file__).with_name("answerability.json")
@@ -95,10 +96,7 @@ class AnswerabilityModel:
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
-        partial.replace(path)
+        write_atomically(path, json.dumps(asdict(self), indent=2) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> "AnswerabilityModel":

@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from core.files import write_atomically
 from core.settings import Settings
 from ingest.code_version import PARSER_VERSION
 from vectorstore.stamp import read_stamp, restamp
@@ -47,13 +48,8 @@ def write_receipt(settings: Settings, paths: list[Path], prune: bool, inputs: di
     """Record a complete ingest of `paths` (call it holding the ingest lock, after the last write)."""
     if settings.chroma_host:  # other machines write there: no receipt can tell
         return
-    if read_stamp(settings) is None:  # an index from before stamps
-        restamp(settings)
-    stamp = read_stamp(settings)
-    path = _path(settings)
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(asdict(Receipt(stamp, _shape(settings, paths, prune), inputs, lines))), encoding="utf-8")
-    partial.replace(path)
+    stamp = read_stamp(settings) or restamp(settings)  # (an index from before stamps gets one)
+    write_atomically(_path(settings), json.dumps(asdict(Receipt(stamp, _shape(settings, paths, prune), inputs, lines))))
 
 
 def forget_receipt(settings: Settings) -> None:

@@ -5,6 +5,7 @@ file, whether anything was written since. None with a Chroma server, which other
 import uuid
 from pathlib import Path
 
+from core.files import write_atomically
 from core.settings import Settings
 
 
@@ -22,12 +23,11 @@ def read_stamp(settings: Settings) -> str | None:
         return None
 
 
-def restamp(settings: Settings) -> None:
-    """Give the index a new stamp (called before each write; a crash after it can only make a recorded stamp stale)."""
+def restamp(settings: Settings) -> str | None:
+    """Give the index a new stamp and return it (called before each write; a crash after it can only make a recorded
+    stamp stale); None with a Chroma server."""
     if settings.chroma_host:
-        return
-    path = _path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(uuid.uuid4().hex, encoding="utf-8")
-    partial.replace(path)
+        return None
+    stamp = uuid.uuid4().hex
+    write_atomically(_path(settings), stamp)
+    return stamp
