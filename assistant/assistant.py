@@ -95,7 +95,7 @@ class Assistant:
             mode=Mode(mode or self._default_mode()), passages=found.passages, notices=list(prepared.notices),
             timings={"retrieval_s": time.perf_counter() - started}, answerability=0.0,
         )
-        judged = found.observed is not None and answer.mode is Mode.GENERATIVE and self._judge() is not None
+        judged = self._judged(found, answer.mode)
         if found.observed is not None:
             answer.signals, answer.answerability = asdict(found.observed), self.answerability.probability(found.observed)
         if not judged and answer.answerability < self.answerability.threshold:
@@ -118,7 +118,7 @@ class Assistant:
         one), without answering it; None when it is refused before any signal (nothing to quote, an unknown number)."""
         prepared = prepare_question(question)
         found = self._find(prepared)
-        if found.observed is not None and mode is Mode.GENERATIVE and self._judge() is not None:
+        if self._judged(found, mode):
             found.observed.declines = self._declines(prepared, None, found)
         return found.observed
 
@@ -137,6 +137,10 @@ class Assistant:
                 prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
             )  # else nothing to quote, or a number (a year, an article) the documents never mention: refused
         return _Found(retrieved.passages, ranked, chosen, observed)
+
+    def _judged(self, found: "_Found", mode: Mode) -> bool:
+        """Whether the LLM's judgement joins the signals: generative mode, signals to join, a judge."""
+        return found.observed is not None and mode is Mode.GENERATIVE and self._judge() is not None
 
     def _judge(self):
         """The chat model when it can tell how likely each reply is (the local llama.cpp one) and the settings ask for
