@@ -17,8 +17,8 @@ from assistant.answer_types import answer_type, is_statement
 from assistant.answerability import DEFAULT_PARAMETERS, Signals, generative_path, load_model, signals
 from assistant.evidence import ScoredSentence, asks_unknown_number, choose_sentences, rank_sentences
 from assistant.extractive import extractive_text
-from assistant.generative import VerifiedGeneration, context_lines
-from assistant.prompts import JUDGE_CHOICES, judge_prompt, question_block
+from assistant.generative import VerifiedGeneration, judge_messages
+from assistant.prompts import JUDGE_CHOICES
 from models.chat import make_chat_model
 from assistant.messages import message
 from assistant.question import InvalidQuestion, Question, prepare_question
@@ -152,9 +152,7 @@ class Assistant:
 
     def _declines(self, prepared: Question, history, found: "_Found") -> float:
         """The LLM's probability that the sources it would answer from do not give the answer."""
-        messages = judge_prompt().format_messages(
-            sources=context_lines(self._context(found)), question=question_block("en", prepared.text, _previous(history))
-        )
+        messages = judge_messages(self._context(found), prepared.text, _previous(history))
         return self._judge().choice_probabilities(messages, JUDGE_CHOICES)[JUDGE_CHOICES.index("no")]
 
     def _default_mode(self) -> Mode:
@@ -169,9 +167,10 @@ class Assistant:
         """The source sentences the LLM answers from: the best-ranked statements."""
         return [s for s in found.ranked if is_statement(s.text)][: self.settings.context_sentences]
 
-    def _generation(self, prepared: Question, history, found: "_Found", citations: CitationList) -> VerifiedGeneration:
+    def _generation(self, prepared: Question, history, found: "_Found", citations: CitationList, judged: bool) -> VerifiedGeneration:
         return VerifiedGeneration(
-            self.chat_model(), prepared.lang, prepared.text, _previous(history), self._context(found), self.embeddings, citations
+            self.chat_model(), prepared.lang, prepared.text, _previous(history), self._context(found), self.embeddings,
+            citations, after_judgement=judged,
         )
 
     def _generate(self, answer: Answer, prepared: Question, history, found: "_Found", judged: bool, started: float) -> Iterator[Evidence | str]:
@@ -189,7 +188,7 @@ class Assistant:
             if answer.answerability < self.generative_answerability.threshold:
                 answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
                 return
-        generation = self._generation(prepared, history, found, citations)
+        generation = self._generation(prepared, history, found, citations, judged)
         for piece in generation:
             answer.timings.setdefault("first_token_s", time.perf_counter() - started)
             yield piece

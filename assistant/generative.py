@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 
 from assistant.answer import Passage
 from assistant.citations import CitationList
 from assistant.evidence import ScoredSentence
 from core.guard import unsupported
-from assistant.prompts import NO_ANSWER, answer_prompt, question_block
+from assistant.prompts import NO_ANSWER, answer_after_judgement_prompt, answer_prompt, judge_prompt, question_block
 from core.languages import UNKNOWN, detect_language
 from core.sentences import split_sentences
 from models.embeddings import ParagraphEmbeddings
@@ -46,16 +47,28 @@ def context_lines(context: list[ScoredSentence]) -> str:
     )
 
 
+def judge_messages(context: list[ScoredSentence], question: str, previous: str | None) -> list[BaseMessage]:
+    """The LLM's question whether `context` answers `question` (see `judge_prompt`)."""
+    return judge_prompt().format_messages(sources=context_lines(context), question=question_block("en", question, previous))
+
+
 class VerifiedGeneration:
     """Iterate to receive verified sentences (with citation markers); then read `refused` / `failure`."""
 
     def __init__(
         self, chat: BaseChatModel, lang: str, question: str, previous: str | None, context: list[ScoredSentence],
-        embeddings: ParagraphEmbeddings, citations: CitationList,
+        embeddings: ParagraphEmbeddings, citations: CitationList, after_judgement: bool = False,
     ):
+        """`after_judgement`: the LLM has just judged (`judge_messages`) that `context` answers `question`; the
+        answer continues that conversation."""
         self.chat = chat
         self.lang = lang
-        self.messages = answer_prompt(lang).format_messages(sources=context_lines(context), question=question_block(lang, question, previous))
+        if after_judgement:
+            self.messages = answer_after_judgement_prompt(lang).format_messages(
+                sources=context_lines(context), question=question_block("en", question, previous)
+            )
+        else:
+            self.messages = answer_prompt(lang).format_messages(sources=context_lines(context), question=question_block(lang, question, previous))
         self.context = context
         self.embeddings = embeddings
         self.citations = citations

@@ -184,17 +184,26 @@ class JudgingFakeChat(GenericFakeChatModel):
     tells it)."""
 
     declines: float
+    prompts: list = []  # what it was asked: the judgement's messages, then the answer's
 
     def choice_probabilities(self, messages, choices: list[str]) -> list[float]:
         assert choices == ["yes", "no"]
+        self.prompts.append(messages)
         return [1.0 - self.declines, self.declines]
+
+    def _stream(self, messages, *args, **kwargs):
+        self.prompts.append(messages)
+        yield from super()._stream(messages, *args, **kwargs)
 
 
 def test_the_llms_judgement_decides_refusal_in_generative_mode(corpus_settings):
     question = "Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"
     reply = "De eerste bijeenkomst vond plaats in Antwerpen."
-    sure = Assistant(corpus_settings, chat_model=JudgingFakeChat(messages=iter([reply]), declines=0.0)).ask(question)
+    judge = JudgingFakeChat(messages=iter([reply]), declines=0.0)
+    sure = Assistant(corpus_settings, chat_model=judge).ask(question)
     assert not sure.refused and "Antwerpen" in sure.text and sure.signals["declines"] == 0.0
+    judged, answered = judge.prompts
+    assert answered[: len(judged)] == judged  # the answer continues the judged conversation (llama.cpp reuses it)
     doubtful = Assistant(corpus_settings, chat_model=JudgingFakeChat(messages=iter([reply]), declines=1.0))
     items = list(doubtful.stream(question))
     assert isinstance(items[0], Evidence)  # the quotes come at once; the judgement follows them

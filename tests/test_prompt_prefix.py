@@ -5,9 +5,9 @@ first — checked here with the GGUF's own chat template and tokenizer (vocabula
 
 import pytest
 
-from assistant.generative import VerifiedGeneration
+from assistant.generative import VerifiedGeneration, judge_messages
 from models.chat import chat_messages
-from assistant.prompts import answer_prompt, question_block
+from assistant.prompts import answer_after_judgement_prompt, answer_prompt, judge_prompt, question_block
 
 QUESTIONS = {
     "nl": [("Wanneer werd de tweede intentieverklaring ondertekend?", "- De verklaring werd op 2 december 2016 ondertekend."),
@@ -56,3 +56,23 @@ def test_two_questions_share_the_whole_system_prompt(template, lang):
 def test_the_generator_sends_the_system_prompt_first(template):
     generation = VerifiedGeneration(None, "nl", "Wie tekende?", None, [], None, None)
     assert chat_messages(generation.messages)[0] == {"role": "system", "content": answer_prompt("nl").messages[0].prompt.template}
+
+
+@pytest.mark.parametrize("lang", sorted(QUESTIONS))
+def test_the_answer_after_a_judgement_reuses_the_whole_judged_prompt(template, lang):
+    """The judge's prompt, up to the opener of its one-word reply, is where the answer's tokens begin: llama.cpp
+    evaluates only the answer's last turn after the judgement."""
+    llm, formatter, _ = template
+    question, sources = QUESTIONS[lang][0]
+    variables = {"sources": sources, "question": question_block("en", question, None)}
+    rendered = (formatter(messages=chat_messages(prompt.format_messages(**variables))).prompt
+                for prompt in (judge_prompt(), answer_after_judgement_prompt(lang)))
+    judged, answer = (llm.tokenize(text.encode(), add_bos=False, special=True) for text in rendered)
+    assert answer[: len(judged)] == judged and len(answer) - len(judged) < 80
+
+
+def test_the_generator_after_a_judgement_continues_the_judges_conversation():
+    generation = VerifiedGeneration(None, "fr", "Qui a signé ?", "Quand ?", [], None, None, after_judgement=True)
+    judged = judge_messages([], "Qui a signé ?", "Quand ?")
+    assert generation.messages[: len(judged)] == judged
+    assert "Qui a signé ?" in generation.messages[-1].content and "français" in generation.messages[-1].content
