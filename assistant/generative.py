@@ -63,12 +63,8 @@ class VerifiedGeneration:
         answer continues that conversation."""
         self.chat = chat
         self.lang = lang
-        if after_judgement:
-            self.messages = answer_after_judgement_prompt(lang).format_messages(
-                sources=context_lines(context), question=question_block("en", question, previous)
-            )
-        else:
-            self.messages = answer_prompt(lang).format_messages(sources=context_lines(context), question=question_block(lang, question, previous))
+        prompt, label = (answer_after_judgement_prompt(lang), "en") if after_judgement else (answer_prompt(lang), lang)
+        self.messages = prompt.format_messages(sources=context_lines(context), question=question_block(label, question, previous))
         self.context = context
         self.embeddings = embeddings
         self.citations = citations
