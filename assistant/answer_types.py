@@ -1,4 +1,5 @@
-"""What a question asks for (a date, a person or organisation, a place, a quantity) and whether a
+"""What a question asks for (a date, a person or organisation, a place, a quantity, or something written in
+a fixed form: an e-mail address, a phone number, a percentage, a sum of money, a website) and whether a
 sentence can answer it; and which sentences are statements at all.
 
 No offline named-entity or date model ships in a package (see ../shared/MODELS.md): dates, numbers and
@@ -13,6 +14,11 @@ from core.text import WORD, mentions_time, names, quantities
 
 
 class AnswerType(str, Enum):
+    EMAIL = "email"
+    PHONE = "phone"
+    PERCENTAGE = "percentage"
+    MONEY = "money"
+    WEBSITE = "website"
     DATE = "date"
     ENTITY = "entity"  # a person or an organisation
     PLACE = "place"
@@ -20,8 +26,16 @@ class AnswerType(str, Enum):
     OTHER = "other"
 
 
-# Checked in this order: "how long" asks for a quantity, "in which year" for a date.
+# Checked in this order: "which phone number" asks for a phone number, "what percentage" for a percentage
+# before a quantity, "how long" for a quantity, "in which year" for a date.
 _CUES = {
+    AnswerType.EMAIL: r"e-?mail ?(?:adres|address)|adresse (?:e-?mail|électronique|mail)|courriel",
+    AnswerType.PHONE: r"(?:tele)?(?:foon|phone)[ -]?(?:nummer|number)|numéro de téléphone|(?:which|what) number(?! of)"
+    r"|welk (?:tele)?(?:foon)?nummer|quel numéro",
+    AnswerType.PERCENTAGE: r"(?:what|which|welk|quel(?:le)?) (?:percentage|pourcentage|share|proportion|part)|hoeveel procent",
+    AnswerType.MONEY: r"how much (?:money|funding|did|does|will)|hoeveel (?:geld|kost|heeft|kostte)|wat (?:kost|kostte)|gekost"
+    r"|combien (?:d'argent|coûte|a coûté)|(?:what|which|welk|quel) (?:budget|bedrag|montant|price|prijs|prix)|funding",
+    AnswerType.WEBSITE: r"(?:which|what|welke?|quel|sur quel) (?:website|site|web ?page|webpagina|url)|op welke (?:website|site)",
     AnswerType.QUANTITY: r"how (?:many|much|long|often)|what (?:amount|number|percentage|share)|hoeveel|hoe (?:lang|vaak|groot)"
     r"|welk (?:bedrag|aantal|percentage)|combien|quel(?:le)? (?:montant|nombre|pourcentage|budget|durée)|pendant combien",
     AnswerType.DATE: r"when|what (?:date|year)|in which year|since when|wanneer|welke datum|in welk jaar|sinds wanneer|quand"
@@ -32,6 +46,14 @@ _CUES = {
     r"|qui|quel(?:le)? (?:organisation|ministre|autorité)",
 }
 _PATTERNS = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in _CUES.items()}
+# What a sentence must hold to answer a question about something written in a fixed form.
+FORMS = {
+    AnswerType.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.\w"),
+    AnswerType.PHONE: re.compile(r"\+?\d(?:[\s./()-]?\d){6,}"),  # seven or more digits in one run
+    AnswerType.PERCENTAGE: re.compile(r"%|\b(?:procent|pour ?cent|per ?cent)\b", re.IGNORECASE),
+    AnswerType.MONEY: re.compile(r"[€$£]|\b(?:euros?|EUR|dollars?|gratis|kosteloos|gratuite?s?|free of charge)\b", re.IGNORECASE),
+    AnswerType.WEBSITE: re.compile(r"https?://|www\.|\b[\w-]+\.(?:nl|be|lu|fr|eu|int|org|com|net)\b", re.IGNORECASE),
+}
 
 _LINK_LINE = re.compile(r"https?://|www\.|\b(?:en savoir plus|lees meer|meer informatie|read more|more information|plus d'informations)\b", re.I)
 _CRUMB = re.compile(r"\s[>»/|]\s")
@@ -49,6 +71,8 @@ def answer_type(question: str) -> AnswerType:
 
 def holds(sentence: str, kind: AnswerType, question: str = "") -> bool:
     """Whether `sentence` has the kind of content that answers a `kind` question (beyond what the question says)."""
+    if kind in FORMS:
+        return bool(FORMS[kind].search(sentence))
     if kind is AnswerType.DATE:
         return mentions_time(sentence)
     if kind is AnswerType.QUANTITY:

@@ -15,7 +15,7 @@ from assistant.answer import Answer, Evidence, Mode, Passage
 from assistant.citations import CitationList
 from assistant.answer_types import answer_type, is_statement
 from assistant.answerability import DEFAULT_PARAMETERS, Signals, generative_path, load_model, signals
-from assistant.evidence import ScoredSentence, asks_unknown_number, choose_sentences, rank_sentences
+from assistant.evidence import ScoredSentence, asks_unknown_number, choose_sentences, holders_first, rank_sentences
 from assistant.extractive import extractive_text
 from assistant.generative import VerifiedGeneration, judge_messages
 from assistant.prompts import JUDGE_CHOICES
@@ -128,15 +128,16 @@ class Assistant:
             raise IndexMissing(message(prepared.lang, "no_index"))
         vector = np.asarray(self.embeddings.embed_query(prepared.search_text))
         retrieved = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector)
-        ranked = rank_sentences(self.store, retrieved.passages, prepared.text, prepared.lang, vector)
         kind = answer_type(prepared.text)
+        passages = holders_first(retrieved.passages, kind)
+        ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
         chosen = choose_sentences(ranked, kind, prepared.text)
         observed = None
         if retrieved.passages and chosen and not asks_unknown_number(prepared.text, self.retriever.corpus_terms):
-            observed = signals(
+            observed = signals(  # of the passages in retrieval order: how far the best stands out
                 prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
             )  # else nothing to quote, or a number (a year, an article) the documents never mention: refused
-        return _Found(retrieved.passages, ranked, chosen, observed)
+        return _Found(passages, ranked, chosen, observed)
 
     def _judged(self, found: "_Found", mode: Mode) -> bool:
         """Whether the LLM's judgement joins the signals: generative mode, signals to join, a judge."""

@@ -6,7 +6,7 @@ import pytest
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, answer_type, holds, is_statement
 from assistant.answerability import DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, fit_model, load_model
-from assistant.evidence import ScoredSentence, choose_sentences
+from assistant.evidence import ScoredSentence, choose_sentences, holders_first
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,16 @@ from assistant.evidence import ScoredSentence, choose_sentences
         ("Combien de temps les données sont-elles conservées ?", AnswerType.QUANTITY),
         ("How long did the contacts exist?", AnswerType.QUANTITY),
         ("Why does the app use Bluetooth?", AnswerType.OTHER),
+        ("Wat is het e-mailadres van de helpdesk?", AnswerType.EMAIL),
+        ("À quelle adresse e-mail peut-on écrire ?", AnswerType.EMAIL),
+        ("Quel numéro faut-il appeler pour de l'aide ?", AnswerType.PHONE),
+        ("Op welk telefoonnummer kun je misbruik melden?", AnswerType.PHONE),
+        ("What number of victims was identified?", AnswerType.QUANTITY),
+        ("Quel pourcentage de la population a installé l'application ?", AnswerType.PERCENTAGE),
+        ("Hoeveel heeft de ontwikkeling van de app gekost?", AnswerType.MONEY),
+        ("How much EU funding did the project receive?", AnswerType.MONEY),
+        ("On which website can you look up your test result?", AnswerType.WEBSITE),
+        ("Hoe kun je ongewenste datakosten voorkomen?", AnswerType.OTHER),
     ],
 )
 def test_answer_types(question, kind):
@@ -35,6 +45,20 @@ def test_holds_looks_beyond_what_the_question_says():
     assert not holds("De verklaring werd ondertekend door de ministers.", AnswerType.DATE)
     assert holds("Namens Luxemburg tekende Félix Braz.", AnswerType.ENTITY, "Wie tekende namens Luxemburg?")
     assert not holds("Namens Luxemburg werd getekend.", AnswerType.ENTITY, "Wie tekende namens Luxemburg?")
+
+
+@pytest.mark.parametrize(
+    "kind, holder, other",
+    [
+        (AnswerType.EMAIL, "Stuur een e-mail naar helpdesk@coronamelder.nl.", "Stuur ons een e-mail via het formulier."),
+        (AnswerType.PHONE, "Bel de Digi-hulplijn op 0800-1508 (gratis).", "Bel de Digi-hulplijn op werkdagen."),
+        (AnswerType.PERCENTAGE, "L'application fonctionne sur 99 % des téléphones.", "L'application fonctionne sur la plupart des téléphones."),
+        (AnswerType.MONEY, "The project received 2 million euros.", "The project received 2 grants."),
+        (AnswerType.WEBSITE, "Look it up on GGD.nl with your postcode.", "Look it up on the website with your postcode."),
+    ],
+)
+def test_a_fixed_form_is_held_only_when_it_is_written_out(kind, holder, other):
+    assert holds(holder, kind) and not holds(other, kind)
 
 
 @pytest.mark.parametrize(
@@ -80,6 +104,23 @@ def test_the_answer_lower_in_the_best_passage_is_found():
         "Cette durée est de trois ans au maximum.",
     ]
     assert all(s.passage is first for s in chosen)  # the other passage scores lower and adds no answer
+
+
+def test_a_question_about_an_address_is_answered_from_its_line_or_not_at_all():
+    first = passage(1, "a")
+    link = scored(first, "Meer informatie: www.coronatest.nl", 0.86, 3)
+    ranked = [scored(first, "Je kunt je testuitslag online bekijken.", 0.90, 0), link]
+    assert link in choose_sentences(ranked, AnswerType.WEBSITE)  # a link line, quoted because it holds the answer
+    assert choose_sentences(ranked[:1], AnswerType.WEBSITE) == []  # no website anywhere: nothing to quote
+    assert link not in choose_sentences(ranked, AnswerType.OTHER)
+
+
+def test_passages_that_hold_the_asked_form_come_first():
+    first, second, third = passage(1, "a"), passage(2, "b"), passage(3, "c")
+    second.text = "Bel 0800-1280 als je hulp nodig hebt."
+    reordered = holders_first([first, second, third], AnswerType.PHONE)
+    assert [(p.chunk_id, p.rank) for p in reordered] == [("b", 1), ("a", 2), ("c", 3)]
+    assert holders_first([first, second, third], AnswerType.DATE) == [first, second, third]
 
 
 def test_other_passages_are_quoted_only_when_they_score_as_well():
