@@ -2,11 +2,12 @@
 
 Sentences are scored by e5 similarity to the question (their vectors are stored at ingest time), with a
 small bonus for shared words and for the passage's rank. Only statements are quoted (not questions,
-headings, link lines or bare dates), and none when the question asks for something written in a fixed form (an
-e-mail address, a phone number, a percentage, a sum of money, a website) that no statement holds: the best one with its better neighbour, those of the next best that
-score as well (quoting one passage only lifted citation precision from 0.60 to 0.65 on the tuning
-questions but cost 0.10 of answer accuracy), and, when the question asks for a date, a name, a place or a
-quantity that none of these holds, the best-scoring sentence that holds one, first from the same passage.
+headings, link lines or bare dates; but a line with the e-mail address, phone number, percentage, sum of
+money or website asked for, and nothing when no sentence has it): the best one with its better neighbour,
+those of the next best that score as well (quoting one passage only lifted citation precision from 0.60 to
+0.65 on the tuning questions but cost 0.10 of answer accuracy), and, when the question asks for a date, a
+name, a place or a quantity that none of these holds, the best-scoring sentence that holds one, first from
+the same passage.
 Whether the documents answer at all is decided in `answerability`.
 """
 
@@ -42,8 +43,11 @@ def holders_first(passages: list[Passage], kind: AnswerType) -> list[Passage]:
     passages that hold one (in any version) before those that do not, each group in its order, renumbered."""
     if kind not in FORMS:
         return passages
-    held = [any(holds(v.text, kind) for v in (p, p.translation, p.machine_translation) if v) for p in passages]
-    ordered = [p for p, h in zip(passages, held) if h] + [p for p, h in zip(passages, held) if not h]
+
+    def lacks(p: Passage) -> bool:
+        return not any(holds(v.text, kind) for v in (p, p.translation, p.machine_translation) if v)
+
+    ordered = sorted(passages, key=lacks)  # a stable sort: each group keeps its order
     return [replace(p, rank=rank) for rank, p in enumerate(ordered, start=1)]
 
 
@@ -79,13 +83,9 @@ def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str
 
 def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType.OTHER, question: str = "") -> list[ScoredSentence]:
     """The statements to quote, in reading order (see the module docstring); empty when there is none."""
-    if kind in FORMS:  # the line with the address or number may be quoted, whatever its form
-        statements = [s for s in ranked if is_statement(s.text) or holds(s.text, kind)]
-        if not any(holds(s.text, kind) for s in statements):
-            return []
-    else:
-        statements = [s for s in ranked if is_statement(s.text)]
-    if not statements:
+    fixed_form = kind in FORMS  # the line with the address or number is quoted whatever its form, and is needed
+    statements = [s for s in ranked if is_statement(s.text) or fixed_form and holds(s.text, kind)]
+    if not statements or fixed_form and not any(holds(s.text, kind) for s in statements):
         return []
     best = statements[0]
     chosen = [s for s in statements[:_CLOSE_CANDIDATES] if s.score >= best.score - _OTHER_PASSAGE_MARGIN]
