@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         None, description="Answerability parameters fitted by `benelux-qa calibrate`; default <data_dir>/answerability.json "
         "(the shipped defaults apply while it does not exist)."
     )
+    language_offsets_file: Path | None = Field(
+        REPO_ROOT / "models" / "e5-language-offsets.json",
+        description="The embedding model's lean towards each language, taken out of retrieval scores (made by "
+        "`benelux-qa calibrate --language-offsets`; unset, or measured with another model: no correction).",
+    )
     top_k: int = Field(5, description="Passages retrieved per question.")
     context_sentences: int = Field(4, description="Source sentences given to the LLM (each costs prompt time).")
     llm_judgement: bool = Field(

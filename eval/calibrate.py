@@ -1,6 +1,8 @@
 """`benelux-qa calibrate`: fits the answerability model for the current index from a question file with
 answerable and unanswerable questions, and writes it beside the index (or where --out says). The generative
 mode's model also takes the LLM's judgement, so fitting it runs the LLM once per question (a few seconds each).
+With --language-offsets it measures the embedding model's lean towards each language on the index's parallel
+passages and fits how much of it retrieval takes out (the weight with the best MRR on the questions).
 (Parsing the command line imports nothing heavy: the assistant is imported by `run`.)"""
 
 import argparse
@@ -10,8 +12,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core.settings import Settings
-from eval.runner import SPLITS, load_questions
+from eval.runner import SPLITS, load_questions, run_item
 
+LEAN_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # tried by --language-offsets, the smallest of equals kept
 MAX_FALSE_REFUSALS = 0.02  # on the questions fitted on; held-out questions see more (0.05 there gave 0.08 on the test split)
 
 
@@ -27,8 +30,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="share of the answerable questions fitted on that the threshold may refuse (default 0.02)")
     parser.add_argument("--mode", choices=("extractive", "generative"), default="extractive",
                         help="which answer mode's model to fit (generative: with the local LLM's judgement)")
+    parser.add_argument("--language-offsets", action="store_true",
+                        help="instead: measure the embedding model's lean towards each language (needs machine translations "
+                        "in the index) and fit how much retrieval takes out, on the answerable questions")
     parser.add_argument("--out", type=Path, help="where to write the extractive model (default: the settings' calibration_path; "
-                        "the generative one goes beside it, named *-generative.json)")
+                        "the generative one goes beside it, named *-generative.json; the language offsets: the settings' "
+                        "language_offsets_file)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -50,7 +57,52 @@ def _signals(settings: Settings, path: Path, split: str, mode: "Mode", quiet: bo
     return observed, answerable
 
 
+def _where(spec: str, settings: Settings) -> tuple[Path, Settings]:
+    """The question file of a --qa FILE[=DATA_DIR] and the settings of the index it is answered from."""
+    path, _, data_dir = spec.partition("=")
+    return Path(path), settings.model_copy(update={"data_dir": Path(data_dir)}) if data_dir else settings
+
+
+def _fit_language_offsets(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.assistant import Assistant, IndexMissing
+    from core.languages import SUPPORTED
+    from models.language_offsets import LanguageOffsets, measure
+
+    try:
+        measured_on = Assistant(settings)
+        versions = measured_on.store.parallel_versions()
+        vectors = measure(versions, SUPPORTED)
+        offsets = LanguageOffsets(measured_on.store.embeddings.name, 0.0, vectors)
+        asked = []
+        for spec in args.qa:
+            path, where = _where(spec, settings)
+            assistant = measured_on if where == settings else Assistant(where)
+            assistant.retriever.offsets = offsets
+            questions = [q for q in load_questions(path) if q["answerable"] and args.split in ("all", q.get("split", "tune"))]
+            asked += [(assistant, q) for q in questions]
+    except (OSError, ValueError, IndexMissing) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    mrr = {}
+    for weight in tqdm(LEAN_WEIGHTS, desc="fitting the weight", unit="weight", disable=args.quiet):
+        offsets.weight = weight
+        ranks = [run_item(assistant, q, "retrieval", 5)["first_hit_rank"] for assistant, q in asked]
+        mrr[weight] = sum(1 / rank for rank in ranks if rank) / max(len(ranks), 1)
+    offsets.weight = max(LEAN_WEIGHTS, key=lambda w: mrr[w])
+    offsets.fitted_on = (
+        f"vectors: the {sum(all(lang in v for lang in SUPPORTED) for v in versions)} passages of the index in {', '.join(SUPPORTED)}; "
+        f"weight: MRR of {len(asked)} answerable questions ({args.split}) of {', '.join(spec.partition('=')[0] for spec in args.qa)}: "
+        + ", ".join(f"{w}: {m:.3f}" for w, m in mrr.items())
+    )
+    out = args.out or settings.language_offsets_file
+    offsets.save(out)
+    print(f"language offsets: weight {offsets.weight} (MRR {mrr[offsets.weight]:.3f}, without {mrr[0.0]:.3f}); written to {out}")
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.language_offsets:
+        return _fit_language_offsets(args, settings)
     from assistant.answer import Mode
     from assistant.answerability import EXTRACTIVE_FEATURES, GENERATIVE_FEATURES, fit_model, generative_path
     from assistant.assistant import IndexMissing
@@ -59,9 +111,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     observed, answerable = [], []
     try:
         for spec in args.qa:
-            path, _, data_dir = spec.partition("=")
-            where = settings.model_copy(update={"data_dir": Path(data_dir)}) if data_dir else settings
-            found = _signals(where, Path(path), args.split, mode, args.quiet)
+            path, where = _where(spec, settings)
+            found = _signals(where, path, args.split, mode, args.quiet)
             observed += found[0]
             answerable += found[1]
         features = GENERATIVE_FEATURES if mode is Mode.GENERATIVE else EXTRACTIVE_FEATURES

@@ -340,6 +340,19 @@ class ParagraphStore:
         return list(self._chunks(where={"pair_id": {"$in": pair_ids}})) if pair_ids else []
 
     @_guarded
+    def parallel_versions(self) -> list[dict[str, np.ndarray]]:
+        """Every passage's vector in each language the index has it in (original, human translation, machine
+        twins; the mean over its chunks when it was split), one dict per passage."""
+        found = self.collection.get(include=["metadatas", "embeddings"])
+        metas = dict(zip(found["ids"], found["metadatas"]))
+        grouped: dict[str, dict[str, list[np.ndarray]]] = {}
+        for chunk_id, meta, vector in zip(found["ids"], found["metadatas"], found["embeddings"]):
+            original = metas.get(meta.get("translated_from") or chunk_id, meta)
+            passage = f"{original['doc_id']}:{original['pair_id'] or original['paragraph']}"
+            grouped.setdefault(passage, {}).setdefault(meta["lang"], []).append(np.asarray(vector))
+        return [{lang: np.mean(vectors, axis=0) for lang, vectors in by_lang.items()} for by_lang in grouped.values()]
+
+    @_guarded
     def _chunks(self, **query) -> Iterable[StoredChunk]:
         found = self.collection.get(include=["documents", "metadatas"], **query)
         return (_stored_chunk(*row) for row in zip(found["ids"], found["documents"], found["metadatas"]))
