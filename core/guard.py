@@ -3,7 +3,7 @@ must be in its sources."""
 
 from collections import Counter
 
-from core.text import NUMBER, PREFIX, fold_accents, names
+from core.text import NUMBER, PREFIX, WORD, common_word, fold_accents, names
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
@@ -37,14 +37,17 @@ def unsupported(sentence: str, sources: list[str]) -> list[str]:
     return missing + sorted(name for name in names(sentence) if not mentions(sources, name))
 
 
-def changed_facts(original: str, translation: str, common_words: set[str] = frozenset()) -> list[str]:
+def changed_facts(original: str, translation: str, common_words: set[str] = frozenset(), lang: str | None = None) -> list[str]:
     """What a translation changed: numbers lost or added, proper names lost, places or peoples added
     (empty: it keeps the facts). Capitalised words that the document also uses in lower case
-    (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may become "the Human Trafficking group")."""
+    (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may become "the Human Trafficking group"),
+    nor are the common words of the original's language `lang` ("le Comité de Ministres": "the Committee of Ministers")."""
     theirs, ours = Counter(NUMBER.findall(original)), Counter(NUMBER.findall(translation))
     problems = [f"number {n} lost" for n in sorted(theirs - ours)] + [f"number {n} added" for n in sorted(ours - theirs)]
+    written = {fold_accents(word.lower()): word.lower() for word in WORD.findall(original)}
     problems += [
-        f"name {name} lost" for name in sorted(names(original)) if name not in common_words and not mentions([translation], name)
+        f"name {name} lost" for name in sorted(names(original))
+        if name not in common_words and not mentions([translation], name) and not (lang and common_word(written[name], lang))
     ]
     return problems + [
         f"name {name} added" for name in sorted(names(translation)) if name[:PREFIX] in ALIASES and not mentions([original], name)

@@ -27,6 +27,18 @@ def numbers(text: str) -> set[str]:
     return set(NUMBER.findall(text))
 
 
+COMMON_ZIPF = 4.0  # wordfreq's Zipf scale: 4 = ten occurrences per million words
+
+
+def common_word(word: str, lang: str) -> bool:
+    """`word` (lower case, accents kept) is a frequent word of `lang` by wordfreq's lists: written with a capital it is
+    still a word to translate ("Comité" → "Committee", "Justitie" → "Justice"), not a name to keep as written.
+    (Over both corpora's capitalised words, those at or above it were common nouns, places, and a few first names.)"""
+    from wordfreq import zipf_frequency  # its word lists load on first use: only translation asks
+
+    return zipf_frequency(word, lang) >= COMMON_ZIPF
+
+
 def names(text: str) -> set[str]:
     """Capitalised words that do not start a sentence: names, places, acronyms (folded, lower-case)."""
     found = set()

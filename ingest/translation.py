@@ -5,10 +5,11 @@ Dutch and French into English well, and English into French or Dutch well: a tra
 languages other than English goes through the English one (which is made anyway).
 
 Each translation must keep the original's facts: every number and name kept, none added (`changed_facts`),
-in the target language, of a plausible length. One that fails is asked for again once, with what it
-changed; if that fails too, it is dropped. Results (and rejections) are cached by the original text, the
-two languages, the model and the prompt version, so re-ingesting never translates twice. A copy of the
-cache can ship with a corpus (`translation_seed`); it is only read.
+in the target language, of a plausible length, with no more lines than the original. One that fails is asked
+for again once, with what it changed; if that fails too, it is dropped. Results (and rejections, with the
+rejected text) are cached by the original text, the two languages, the model and the prompt version, so
+re-ingesting never translates twice; a rejected text is checked again when read, so a check made fairer
+takes it without asking the LLM again. A copy of the cache can ship with a corpus (`translation_seed`); it is only read.
 """
 
 import hashlib
@@ -48,15 +49,18 @@ class TranslationUnavailable(Exception):
 class Translation:
     text: str | None  # None: rejected by the checks
     problems: list[str]
+    rejected: str | None = None  # the text the checks rejected
 
 
-def check(original: str, translation: str, target: str, common_words: set[str] = frozenset()) -> list[str]:
-    """Why `translation` is not an acceptable `target`-language rendering of `original` (empty: it is);
+def check(
+    original: str, translation: str, target: str, common_words: set[str] = frozenset(), source: str | None = None,
+) -> list[str]:
+    """Why `translation` is not an acceptable `target`-language rendering of `original` (in `source`; empty: it is);
     `common_words` are the document's lower-case words (see `changed_facts`)."""
     if not translation.strip():
         return ["empty"]
     problems = []
-    if "\n" in translation.strip():
+    if translation.strip().count("\n") > original.strip().count("\n"):
         problems.append("more than a translation")  # e.g. "Here is the translation:" before it
     if not 0.4 * len(original) - 10 <= len(translation) <= 2.5 * len(original) + 20:
         problems.append("length")
@@ -64,7 +68,7 @@ def check(original: str, translation: str, target: str, common_words: set[str] =
         detected = detect_language(translation)
         if detected not in (target, UNKNOWN):
             problems.append(f"language {detected}")
-    return problems + changed_facts(original, translation, common_words)
+    return problems + changed_facts(original, translation, common_words, source)
 
 
 def _lost(original: str, problems: list[str]) -> list[str]:
@@ -97,7 +101,7 @@ class TranslationCache:
 
     def get(self, key: str) -> Translation | None:
         entry = self.entries.get(key)
-        return Translation(entry["text"], entry["problems"]) if entry else None
+        return Translation(entry["text"], entry["problems"], entry.get("rejected")) if entry else None
 
     def put(self, key: str, entry: dict) -> None:
         self.entries[key] = entry
@@ -144,6 +148,8 @@ class Translator:
         text, lang = (via, PIVOT) if via else (original, source)
         key = cache_key(text, lang, target, self.model)
         found = self.cache.get(key)
+        if found is not None and found.rejected is not None and not check(original, found.rejected, target, common_words, source):
+            return Translation(found.rejected, [])  # rejected by an earlier, stricter check
         if found is not None:
             return found
         from langchain_core.messages import HumanMessage, SystemMessage
@@ -153,13 +159,13 @@ class Translator:
             HumanMessage(text),
         ]
         attempt = self._ask(messages, text)
-        problems = check(original, attempt, target, common_words)
+        problems = check(original, attempt, target, common_words, source)
         if problems:
             facts = _lost(original, problems)
             hint = _AGAIN.format(target=language_name(target, "en")) + (_KEEP.format(facts=", ".join(facts)) if facts else "")
             messages[0] = SystemMessage(messages[0].content + hint)
             attempt = self._ask(messages, text)
-            problems = check(original, attempt, target, common_words)
+            problems = check(original, attempt, target, common_words, source)
         result = Translation(None if problems else attempt, problems)
         self.cache.put(key, {
             "key": key, "model": self.model, "prompt": PROMPT_VERSION, "from": lang, "to": target,

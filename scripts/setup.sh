@@ -20,7 +20,8 @@ if has avx512f && has avx512bw && has avx512vl && has avx512dq; then
     has avx512_bf16 && llama_args+=" -DGGML_AVX512_BF16=ON"
     has avx512vbmi && llama_args+=" -DGGML_AVX512_VBMI=ON"
 fi
-llama_stamp=".venv/.llama-$(echo "$llama_args" | cat - constraints.txt | sha256sum | cut -c1-16)"
+# (rebuilt when its flags or its own pin change, not when another pin does)
+llama_stamp=".venv/.llama-$(echo "$llama_args" | cat - <(grep -i '^llama' constraints.txt) | sha256sum | cut -c1-16)"
 if [ ! -f "$llama_stamp" ]; then
     .venv/bin/pip install --quiet --upgrade pip
     CMAKE_ARGS="$llama_args" .venv/bin/pip install --quiet --no-cache-dir --force-reinstall -c constraints.txt llama-cpp-python

@@ -40,6 +40,29 @@ def test_names_the_document_also_writes_in_lower_case_may_be_translated():
     assert changed_facts(original, translated, common_words={"mensenhandel"}) == []
 
 
+def test_common_words_of_the_original_language_written_with_a_capital_may_be_translated_but_names_not():
+    original = "Selon Félix Braz, le Comité de Ministres a pris note."
+    translated = "According to the minister, the Committee of Ministers took note."
+    assert changed_facts(original, translated, lang="fr") == ["name braz lost", "name felix lost"]
+    assert "name comite lost" in changed_facts(original, translated)  # without the language, every capital counts
+
+
+def test_a_translation_may_keep_the_line_breaks_of_its_original_but_add_none():
+    original = "Recommandation 2\nDe nombreuses mesures ont déjà été prises."
+    assert check(original, "Recommendation 2\nMany measures have already been taken.", "en", source="fr") == []
+    assert "more than a translation" in check(original, "Translation:\nRecommendation 2\nMany measures have been taken.", "en", source="fr")
+
+
+def test_a_cached_rejection_that_passes_todays_check_is_taken_without_asking_again(tmp_path):
+    from ingest.translation import cache_key
+
+    original, rejected = "Le Comité de Ministres a pris note de la recommandation.", "The Committee of Ministers took note of the recommendation."
+    translator, _ = _translator(tmp_path, ["must not be asked"])
+    key = cache_key(original, "fr", "en", translator.model)
+    translator.cache.put(key, {"key": key, "text": None, "problems": ["name comite lost"], "rejected": rejected})
+    assert translator.translate(original, "fr", "en").text == rejected and translator.made == 0
+
+
 def test_place_names_match_across_languages_both_ways():
     assert changed_facts("Zij vergaderden in Nederland en Luxemburg.", "They met in the Netherlands and Luxembourg.") == []
     assert changed_facts("They met in the Netherlands.", "Zij vergaderden in Nederland.") == []
