@@ -64,6 +64,7 @@ def _where(spec: str, settings: Settings) -> tuple[Path, Settings]:
 
 
 def _fit_language_offsets(args: argparse.Namespace, settings: Settings) -> int:
+    """Measures the language offsets on the current index, fits their weight on the answerable --qa questions, writes them."""
     from assistant.assistant import Assistant, IndexMissing
     from core.languages import SUPPORTED
     from models.language_offsets import LanguageOffsets, measure
