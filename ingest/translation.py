@@ -144,22 +144,7 @@ class Translator:
         self, original: str, source: str, target: str, via: str | None = None, common_words: set[str] = frozenset(),
     ) -> Translation:
         """`original` (in `source`) in `target`; `via` is its English translation to translate from instead;
-        `common_words` as for `check`. A text of several lines (a heading run into its paragraph) that fails whole
-        is translated again line by line. Raises TranslationUnavailable on a cache miss when the LLM cannot be used."""
-        whole = self._translate_text(original, source, target, via, common_words)
-        lines = [line for line in original.split("\n") if line.strip()]
-        if whole.text is not None or len(lines) < 2:
-            return whole
-        via_lines = [line for line in (via or "").split("\n") if line.strip()]
-        parts = [
-            self._translate_text(line, source, target, via_lines[i] if len(via_lines) == len(lines) else None, common_words)
-            for i, line in enumerate(lines)
-        ]
-        if any(part.text is None for part in parts):
-            return Translation(None, [problem for part in parts for problem in part.problems])
-        return Translation("\n".join(part.text for part in parts), [])
-
-    def _translate_text(self, original: str, source: str, target: str, via: str | None, common_words: set[str]) -> Translation:
+        `common_words` as for `check`. Raises TranslationUnavailable on a cache miss when the LLM cannot be used."""
         text, lang = (via, PIVOT) if via else (original, source)
         key = cache_key(text, lang, target, self.model)
         found = self.cache.get(key)

@@ -63,14 +63,6 @@ def test_a_cached_rejection_that_passes_todays_check_is_taken_without_asking_aga
     assert translator.translate(original, "fr", "en").text == rejected and translator.made == 0
 
 
-def test_a_heading_run_into_its_paragraph_that_fails_whole_is_translated_line_by_line(tmp_path):
-    original = "Persbericht\n" + DUTCH
-    bad = "Here is the translation:\nPress release\n" + ENGLISH
-    translator, chat = _translator(tmp_path, [bad, bad, "Press release", ENGLISH])
-    assert translator.translate(original, "nl", "en").text == "Press release\n" + ENGLISH
-    assert translator.made == 3  # the whole text (asked twice, rejected, cached), then each line
-
-
 def test_place_names_match_across_languages_both_ways():
     assert changed_facts("Zij vergaderden in Nederland en Luxemburg.", "They met in the Netherlands and Luxembourg.") == []
     assert changed_facts("They met in the Netherlands.", "Zij vergaderden in Nederland.") == []
