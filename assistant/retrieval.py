@@ -106,7 +106,7 @@ class HybridRetriever:
 
     def _fused(self, query: str, vector: np.ndarray, lang: str, fetch: int) -> list[_Hit]:
         """Candidates from both searches (of indexed documents only: not one an ingest is writing or left
-        half-written), scored by cosine similarity plus a small BM25 bonus."""
+        half-written), with their cosine similarity and BM25 bonus (`_as_originals` scores them)."""
         dense = self.store.search(vector, fetch)
         hits = {chunk.chunk_id: _Hit(chunk, dense=similarity) for chunk, similarity in dense if chunk.doc_id in self._documents}
         keyword = self._keyword.search(query, lang, fetch)
@@ -120,8 +120,7 @@ class HybridRetriever:
                 hits[chunk_id].keyword = score
         for hit in hits.values():
             hit.bonus = KEYWORD_WEIGHT * (hit.keyword or 0.0) / top_keyword
-            hit.fused = self._unleaned(hit.dense, vector, hit.chunk.lang) + hit.bonus
-        return sorted(hits.values(), key=lambda h: h.fused, reverse=True)
+        return list(hits.values())
 
     def _unleaned(self, cosine: float, vector: np.ndarray, lang: str) -> float:
         """`cosine` (of the query `vector` and a passage in `lang`) without the model's lean towards some languages."""

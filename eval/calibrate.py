@@ -12,6 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core.settings import Settings
+from eval.metrics import summarise
 from eval.runner import SPLITS, load_questions, run_item
 
 LEAN_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # tried by --language-offsets, the smallest of equals kept
@@ -67,7 +68,7 @@ def _fit_language_offsets(args: argparse.Namespace, settings: Settings) -> int:
     """Measures the language offsets on the current index, fits their weight on the answerable --qa questions, writes them."""
     from assistant.assistant import Assistant, IndexMissing
     from core.languages import SUPPORTED
-    from models.language_offsets import LanguageOffsets, measure
+    from models.language_offsets import LanguageOffsets, complete, measure
 
     try:
         measured_on = Assistant(settings)
@@ -87,11 +88,10 @@ def _fit_language_offsets(args: argparse.Namespace, settings: Settings) -> int:
     mrr = {}
     for weight in tqdm(LEAN_WEIGHTS, desc="fitting the weight", unit="weight", disable=args.quiet):
         offsets.weight = weight
-        ranks = [run_item(assistant, q, "retrieval", 5)["first_hit_rank"] for assistant, q in asked]
-        mrr[weight] = sum(1 / rank for rank in ranks if rank) / max(len(ranks), 1)
+        mrr[weight] = summarise([run_item(assistant, q, "retrieval", 5) for assistant, q in asked])["mrr"] or 0.0
     offsets.weight = max(LEAN_WEIGHTS, key=lambda w: mrr[w])
     offsets.fitted_on = (
-        f"vectors: the {sum(all(lang in v for lang in SUPPORTED) for v in versions)} passages of the index in {', '.join(SUPPORTED)}; "
+        f"vectors: the {len(complete(versions, SUPPORTED))} passages of the index in {', '.join(SUPPORTED)}; "
         f"weight: MRR of {len(asked)} answerable questions ({args.split}) of {', '.join(spec.partition('=')[0] for spec in args.qa)}: "
         + ", ".join(f"{w}: {m:.3f}" for w, m in mrr.items())
     )

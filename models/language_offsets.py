@@ -49,10 +49,15 @@ def load_offsets(path: Path | None, model: str) -> LanguageOffsets | None:
     return LanguageOffsets(data["model"], float(data["weight"]), vectors, data.get("fitted_on", ""))
 
 
+def complete(versions: list[dict[str, np.ndarray]], languages: tuple[str, ...]) -> list[dict[str, np.ndarray]]:
+    """The passages of `versions` (one dict per passage, language → its vector there) found in all `languages`."""
+    return [by_lang for by_lang in versions if all(lang in by_lang for lang in languages)]
+
+
 def measure(versions: list[dict[str, np.ndarray]], languages: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Each language's mean vector over the passages that exist in all `languages` (`versions`: one dict per
-    passage, language → its vector there), so that what they say cancels out. Raises ValueError without any."""
-    complete = [by_lang for by_lang in versions if all(lang in by_lang for lang in languages)]
-    if not complete:
+    """Each language's mean vector over the passages that exist in all `languages` (see `complete`), so that what
+    they say cancels out. Raises ValueError without any."""
+    parallel = complete(versions, languages)
+    if not parallel:
         raise ValueError(f"no passage of the index exists in all of {', '.join(languages)}: ingest with machine translation first")
-    return {lang: np.mean([by_lang[lang] for by_lang in complete], axis=0) for lang in languages}
+    return {lang: np.mean([by_lang[lang] for by_lang in parallel], axis=0) for lang in languages}
