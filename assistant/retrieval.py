@@ -85,12 +85,12 @@ class HybridRetriever:
             vector = np.asarray(self.store.embeddings.embed_query(query))
         self.refresh()
         try:
-            hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
+            hits = self._candidates(query, vector, lang, fetch=max(4 * k, 20))
         except StoreError:  # another process may have written since the refresh: once more, on the index reopened
             self.store.reopen()
             self._version = None
             self.refresh()
-            hits = self._fused(query, vector, lang, fetch=max(4 * k, 20))
+            hits = self._candidates(query, vector, lang, fetch=max(4 * k, 20))
         hits = self._as_originals(hits, vector, lang)
         chosen, seen = [], set()
         for hit in hits:
@@ -104,7 +104,7 @@ class HybridRetriever:
         rest = [hit.dense for hit in hits if hit.chunk.chunk_id not in top] or [hit.dense for hit in chosen] or [0.0]
         return Retrieved(self._with_translations(chosen, lang), float(np.mean(rest)))
 
-    def _fused(self, query: str, vector: np.ndarray, lang: str, fetch: int) -> list[_Hit]:
+    def _candidates(self, query: str, vector: np.ndarray, lang: str, fetch: int) -> list[_Hit]:
         """Candidates from both searches (of indexed documents only: not one an ingest is writing or left
         half-written), with their cosine similarity and BM25 bonus (`_as_originals` scores them)."""
         dense = self.store.search(vector, fetch)
