@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.answer import Answer, Evidence, Mode, Passage
 from assistant.citations import CitationList
-from assistant.answer_types import answer_type, is_statement
+from assistant.answer_types import answer_type
 from assistant.answerability import DEFAULT_PARAMETERS, Signals, generative_path, load_model, signals
 from assistant.evidence import ScoredSentence, asks_unknown_number, choose_sentences, holders_first, rank_sentences
 from assistant.extractive import extractive_text
@@ -38,8 +38,7 @@ class IndexMissing(InvalidQuestion):
 @dataclass
 class _Found:
     passages: list[Passage]  # retrieved, best first
-    ranked: list[ScoredSentence]  # their sentences, best first
-    chosen: list[ScoredSentence]  # the evidence to quote
+    chosen: list[ScoredSentence]  # the evidence to quote, and the sentences the LLM answers from
     observed: Signals | None  # None: refused before any signal
 
 
@@ -137,7 +136,7 @@ class Assistant:
             observed = signals(  # of the passages in retrieval order: how far the best stands out
                 prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
             )  # else nothing to quote, or a number (a year, an article) the documents never mention: refused
-        return _Found(passages, ranked, chosen, observed)
+        return _Found(passages, chosen, observed)
 
     def _judged(self, found: "_Found", mode: Mode) -> bool:
         """Whether the LLM's judgement joins the signals: generative mode, signals to join, a judge."""
@@ -153,7 +152,7 @@ class Assistant:
 
     def _declines(self, prepared: Question, history, found: "_Found") -> float:
         """The LLM's probability that the sources it would answer from do not give the answer."""
-        messages = judge_messages(self._context(found), prepared.text, _previous(history))
+        messages = judge_messages(found.chosen, prepared.text, _previous(history))
         return self._judge().choice_probabilities(messages, JUDGE_CHOICES)[JUDGE_CHOICES.index("no")]
 
     def _default_mode(self) -> Mode:
@@ -164,13 +163,9 @@ class Assistant:
         answer.text = extractive_text(chosen, answer.lang, citations)
         answer.citations = citations.all()
 
-    def _context(self, found: "_Found") -> list[ScoredSentence]:
-        """The source sentences the LLM answers from: the best-ranked statements."""
-        return [s for s in found.ranked if is_statement(s.text)][: self.settings.context_sentences]
-
     def _generation(self, prepared: Question, history, found: "_Found", citations: CitationList, judged: bool) -> VerifiedGeneration:
         return VerifiedGeneration(
-            self.chat_model(), prepared.lang, prepared.text, _previous(history), self._context(found), self.embeddings,
+            self.chat_model(), prepared.lang, prepared.text, _previous(history), found.chosen, self.embeddings,
             citations, after_judgement=judged,
         )
 

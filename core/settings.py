@@ -70,7 +70,6 @@ class Settings(BaseSettings):
         "`benelux-qa calibrate --language-offsets`; unset, or measured with another model: no correction).",
     )
     top_k: int = Field(5, description="Passages retrieved per question.")
-    context_sentences: int = Field(4, description="Source sentences given to the LLM (each costs prompt time).")
     llm_judgement: bool = Field(
         True, description="Generative mode: ask the local LLM whether its sources give the answer, and let that refuse "
         "(far better refusals; costs one more prompt evaluation, ~5-10 s on 2 cores, before the generated answer)."
