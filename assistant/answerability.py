@@ -47,9 +47,14 @@ class Signals:
     declines: float | None = None  # generative mode: the LLM's probability that its sources do not give the answer
 
 
+def content_terms(text: str, lang: str) -> set[str]:
+    """The numbers and the beginnings of the content words, so that nl/fr/en cognates meet."""
+    return {w if w.isdigit() else w[:PREFIX] for w in analyze(text, lang)}
+
+
 def _stems(text: str, lang: str) -> set[str]:
-    """Beginnings of the content words, so that nl/fr/en cognates meet (numbers left to the other checks)."""
-    return {w[:PREFIX] for w in analyze(text, lang) if not w.isdigit()}
+    """The content words' beginnings alone (numbers left to the other checks)."""
+    return {t for t in content_terms(text, lang) if not t.isdigit()}
 
 
 def signals(

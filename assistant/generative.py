@@ -1,7 +1,8 @@
 """Generated answers that reach the user only sentence by sentence, each checked by code first.
 
-Every finished sentence is checked before it is shown: its language must be the asker's, and each
-number, date and name in it must occur in the passage it is linked to (either language version).
+Every finished sentence is checked before it is shown: its language must be the asker's, each
+number, date and name in it must occur in the passage it is linked to (either language version), and
+it must say something that passage says beyond the question's own words (not "Yes, the text gives the answer.").
 The link (the citation) is chosen by code — the passage whose sentences are most similar and that
 holds the sentence's facts — never taken from the model. A sentence that fails stops generation:
 the caller then falls back to the extractive answer.
@@ -17,6 +18,7 @@ from langchain_core.messages import BaseMessage
 from assistant.answer import Passage
 from assistant.citations import CitationList
 from assistant.evidence import ScoredSentence
+from assistant.answerability import content_terms
 from core.guard import unsupported
 from assistant.prompts import NO_ANSWER, answer_after_judgement_prompt, answer_prompt, judge_prompt, question_block
 from core.languages import UNKNOWN, detect_language
@@ -63,6 +65,7 @@ class VerifiedGeneration:
         answer continues that conversation."""
         self.chat = chat
         self.lang = lang
+        self.question = question
         prompt, label = (answer_after_judgement_prompt(lang), "en") if after_judgement else (answer_prompt(lang), lang)
         self.messages = prompt.format_messages(sources=context_lines(context), question=question_block(label, question, previous))
         self.context = context
@@ -107,9 +110,22 @@ class VerifiedGeneration:
         if sources is None:
             self.failure = f"unsupported: {sentence}"
             return
+        if not self._carries_sources(sentence, [passage for passage, _ in sources]):
+            self.failure = f"nothing from its sources beyond the question: {sentence}"
+            return
         markers = "".join(f" [{self.citations.cite(p, s)}]" for p, s in sources)
         self.sentences.append(sentence + markers)
         yield ("" if len(self.sentences) == 1 else " ") + sentence + markers
+
+    def _carries_sources(self, sentence: str, passages: list[Passage]) -> bool:
+        """Whether `sentence` holds a content word or number, not in the question, that a version of `passages` in the
+        answer's language holds too: a restated question or a remark about "the text" does not. Unchecked (True) when
+        no version is in that language (words cannot be compared across languages)."""
+        readings = [v.text for p in passages for v in (p, p.translation, p.machine_translation) if v is not None and v.lang == self.lang]
+        if not readings:
+            return True
+        added = content_terms(sentence, self.lang) - content_terms(self.question, self.lang)
+        return bool(added & content_terms(" ".join(readings), self.lang))
 
     def _supporting_passages(self, sentence: str) -> list[tuple[Passage, str]] | None:
         """The passage(s) that hold every fact of `sentence`, most similar first, each with its closest

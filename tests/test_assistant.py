@@ -95,6 +95,19 @@ def test_streamed_pieces_never_contain_an_unverified_sentence(corpus_settings):
     assert items[-1].fallback
 
 
+@pytest.mark.parametrize("reply", [
+    "Ja, de tekst geeft het antwoord.",  # the judgement echoed instead of an answer
+    "De eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector vond plaats.",  # the question restated
+])
+def test_a_generated_sentence_with_nothing_from_its_sources_gives_way_to_the_quotes(corpus_settings, reply):
+    assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))
+    items = list(assistant.stream("Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"))
+    answer = items[-1]
+    assert answer.fallback and not answer.refused
+    assert reply not in "".join(i for i in items if isinstance(i, str))
+    assert "Antwerpen" in answer.text and ANSWER_2016 in cited_docs(answer)
+
+
 def test_generative_mode_streams_the_checked_quotes_before_the_generated_answer(corpus_settings):
     generated = GenericFakeChatModel(messages=iter(["De eerste bijeenkomst vond plaats in Antwerpen."]))
     assistant = Assistant(corpus_settings, chat_model=generated)
