@@ -35,6 +35,10 @@ class Passage:
     machine_translation: "Passage | None" = None  # into the asker's language, when the document has no version in it
     machine: bool = False  # this passage is a machine translation: the original is authoritative
 
+    def readings(self) -> list["Passage"]:
+        """This passage, the document's version in the other language and the machine translation, those that exist."""
+        return [v for v in (self, self.translation, self.machine_translation) if v is not None]
+
 
 @dataclass
 class Citation:

@@ -68,8 +68,7 @@ def signals(
     second = passages[1].dense_score if len(passages) > 1 and passages[1].dense_score is not None else background
     asked = _stems(question, lang)
     versions = [v for v in (best, best.translation) if v is not None]  # the document's own
-    readings = versions + ([best.machine_translation] if best.machine_translation else [])
-    found = set().union(*(_stems(v.text, v.lang) for v in readings))
+    found = set().union(*(_stems(v.text, v.lang) for v in best.readings()))
     return Signals(
         standout=top - background,
         gap=top - second,

@@ -45,7 +45,7 @@ def holders_first(passages: list[Passage], kind: AnswerType) -> list[Passage]:
         return passages
 
     def lacks(p: Passage) -> bool:
-        return not any(holds(v.text, kind) for v in (p, p.translation, p.machine_translation) if v)
+        return not any(holds(v.text, kind) for v in p.readings())
 
     ordered = sorted(passages, key=lacks)  # a stable sort: each group keeps its order
     return [replace(p, rank=rank) for rank, p in enumerate(ordered, start=1)]

@@ -65,7 +65,7 @@ class VerifiedGeneration:
         answer continues that conversation."""
         self.chat = chat
         self.lang = lang
-        self.question = question
+        self.asked = content_terms(question, lang)  # what a sentence must go beyond (see `_carries_sources`)
         prompt, label = (answer_after_judgement_prompt(lang), "en") if after_judgement else (answer_prompt(lang), lang)
         self.messages = prompt.format_messages(sources=context_lines(context), question=question_block(label, question, previous))
         self.context = context
@@ -121,10 +121,10 @@ class VerifiedGeneration:
         """Whether `sentence` holds a content word or number, not in the question, that a version of `passages` in the
         answer's language holds too: a restated question or a remark about "the text" does not. Unchecked (True) when
         no version is in that language (words cannot be compared across languages)."""
-        readings = [v.text for p in passages for v in (p, p.translation, p.machine_translation) if v is not None and v.lang == self.lang]
+        readings = [v.text for p in passages for v in p.readings() if v.lang == self.lang]
         if not readings:
             return True
-        added = content_terms(sentence, self.lang) - content_terms(self.question, self.lang)
+        added = content_terms(sentence, self.lang) - self.asked
         return bool(added & content_terms(" ".join(readings), self.lang))
 
     def _supporting_passages(self, sentence: str) -> list[tuple[Passage, str]] | None:
