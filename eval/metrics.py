@@ -11,12 +11,21 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from assistant.messages import MESSAGES
+
 SUMMARY_KEYS = (
     "n", "n_answerable", "n_unanswerable", "hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "language_match",
     "citation_precision", "citation_recall", "refusal_recall", "false_refusal_rate", "latency_p50_s",
     "latency_p95_s", "ttft_p50_s", "evidence_p50_s",
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a word of 3+ letters
+# The assistant's own framing ("This information exists only in Dutch in the documents:"): not part of the answer, so
+# a question whose answer is "Dutch" is not answered by the notice.
+_FRAMING = re.compile("|".join(
+    re.escape(text).replace(re.escape("{source}"), ".*?").replace(re.escape("{reason}"), ".*?")
+    for texts in MESSAGES.values() for key, text in texts.items()
+    if key in ("only_in", "in_languages", "partly_in", "intro", "refusal", "fallback", "llm_unavailable", "machine_translation")
+))
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _OPENERS, _CLOSERS = "«“", "»”"
 _WORD_SHARE = 0.8
@@ -55,8 +64,9 @@ def passage_hits(texts: str | Iterable[str | None], evidence: Iterable[str]) -> 
 
 
 def keywords_match(answer: str, groups: list[list[str]]) -> bool:
-    """Every keyword group has an alternative in `answer` (case- and accent-insensitive substring)."""
-    answer = fold(answer)
+    """Every keyword group has an alternative in `answer`, its framing notices aside (case- and accent-insensitive
+    substring)."""
+    answer = fold(_FRAMING.sub(" ", answer))
     return all(any(fold(k) in answer for k in group) for group in groups)
 
 

@@ -95,6 +95,16 @@ def test_hit_at_k_and_mrr_over_answerable_items_only():
 
 # --- answer metrics -------------------------------------------------------------------------------------------
 
+def test_the_assistants_own_notice_does_not_answer_a_question():
+    """"Which subject does she teach?" (Dutch) is not answered by "This information exists only in Dutch"."""
+    subject = [["Nederlands", "néerlandais", "Dutch"]]
+    assert not keywords_match("This information exists only in Dutch in the documents: “Ze is lerares.” [1]", subject)
+    assert not keywords_match("Cette information ne figure qu'en néerlandais dans les documents : « Ze is lerares. » [1]", subject)
+    assert not keywords_match("Volgens de documenten (deels in het Frans): “Ze is lerares.” [1]", [["Frans"]])
+    assert keywords_match("This information exists only in Dutch in the documents: “Ze is lerares Nederlands.” [1]", subject)
+    assert keywords_match("She teaches Dutch [1].", subject)
+
+
 def test_answer_accuracy_is_accent_and_case_insensitive_and_needs_every_group():
     groups = [["Payoke"], ["Sürya", "Surya"], ["Pag-Asa", "Pag Asa"]]
     assert keywords_match("Het gaat om PAYOKE, SÜRYA en pag-asa [1].", groups)
