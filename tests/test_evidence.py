@@ -38,3 +38,17 @@ def test_the_best_sentence_comes_with_its_better_neighbour_in_reading_order():
         sentence(p, "Het derde zinnetje volgt daarna.", 0.84, 2), sentence(p, "Het eerste zinnetje komt eerst.", 0.80, 0),
     ]
     assert [s.text for s in choose_sentences(ranked)] == ["Het tweede zinnetje staat hier.", "Het derde zinnetje volgt daarna."]
+
+
+def test_the_date_asked_is_found_in_the_next_passage_when_the_best_holds_none():
+    """"Vanaf welke datum wordt de app stopgezet?": the best passage says that it stops, the next one from when."""
+    best, next_one, far = passage("A. B.", rank=1), passage("C.", rank=2), passage("D.", rank=3)
+    ranked = [
+        sentence(best, "De app wordt tijdelijk stopgezet.", 0.90, 0),
+        sentence(best, "De app kan later weer worden aangezet.", 0.89, 1),
+        sentence(next_one, "Vanaf 22 april 2022 wordt de app tijdelijk stopgezet.", 0.86),
+        sentence(far, "Sinds 1 januari 2021 is de app minder gebruikt.", 0.80),
+    ]
+    chosen = [s.text for s in choose_sentences(ranked, AnswerType.DATE, "Vanaf welke datum wordt de app stopgezet?")]
+    assert "Vanaf 22 april 2022 wordt de app tijdelijk stopgezet." in chosen
+    assert "Sinds 1 januari 2021 is de app minder gebruikt." not in chosen  # too far below the best to be its answer
