@@ -2,10 +2,13 @@
 
 Every finished sentence is checked before it is shown: its language must be the asker's, each
 number, date and name in it must occur in the passage it is linked to (either language version), and
-it must say something that passage says beyond the question's own words (not "Yes, the text gives the answer.").
+it must say something that passage says beyond the question's own words (not "Yes, the text gives the answer."),
+and it must not be a question (the small model sometimes restates the one asked). When the question asks for a
+date, a name, a place or a quantity (`answer_types`) and the quoted evidence holds one, sentences are held back
+until the answer holds one too: "Yes, the Flemish community ran a campaign." does not say with which organisation.
 The link (the citation) is chosen by code — the passage whose sentences are most similar and that
-holds the sentence's facts — never taken from the model. A sentence that fails stops generation:
-the caller then falls back to the extractive answer.
+holds the sentence's facts — never taken from the model. A sentence that fails stops generation, and so does
+an answer that never says what is asked: the caller then falls back to the extractive answer.
 """
 
 import re
@@ -16,6 +19,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from assistant.answer import Passage
+from assistant.answer_types import AnswerType, answer_type, holds
 from assistant.citations import CitationList
 from assistant.evidence import ScoredSentence
 from assistant.answerability import content_terms
@@ -66,6 +70,8 @@ class VerifiedGeneration:
         self.chat = chat
         self.lang = lang
         self.asked = content_terms(question, lang)  # what a sentence must go beyond (see `_carries_sources`)
+        self.question = question
+        self.kind = answer_type(question)
         prompt, label = (answer_after_judgement_prompt(lang), "en") if after_judgement else (answer_prompt(lang), lang)
         self.messages = prompt.format_messages(sources=context_lines(context), question=question_block(label, question, previous))
         self.context = context
@@ -74,6 +80,10 @@ class VerifiedGeneration:
         self.sentences: list[str] = []
         self.refused = False
         self.failure: str | None = None
+        self._shown = 0  # sentences passed on so far (the others wait for what is asked: `_says_what_is_asked`)
+        self._asked_is_quoted = self.kind is not AnswerType.OTHER and any(
+            holds(text, self.kind, question) for s in context for text in (s.text, s.translation) if text
+        )
 
     def __iter__(self) -> Iterator[str]:
         buffer = ""
@@ -89,6 +99,14 @@ class VerifiedGeneration:
             yield from self._checked(buffer)
         if not self.sentences and not self.refused and not self.failure:
             self.failure = "empty answer"
+        elif not self.refused and not self.failure and self._shown < len(self.sentences):
+            self.failure = f"no {self.kind.value} in the answer, while the quotes hold one"
+
+    def _says_what_is_asked(self) -> bool:
+        """Whether the answer so far holds the date, name, place or quantity asked for (True when none is asked for,
+        or the quotes hold none: then the model cannot be expected to give one)."""
+        said = (_MODEL_MARKERS.sub("", s) for s in self.sentences)
+        return not self._asked_is_quoted or any(holds(s, self.kind, self.question) for s in said)
 
     def _checked(self, raw: str) -> Iterator[str]:
         sentence = _MODEL_MARKERS.sub("", raw).strip()
@@ -98,6 +116,9 @@ class VerifiedGeneration:
                 self.failure = "the model gave up halfway"
             return
         if not sentence:
+            return
+        if "?" in sentence:
+            self.failure = f"a question, not an answer: {sentence}"
             return
         if _mostly_names_and_numbers(sentence):
             self.failure = f"not a sentence: {sentence}"
@@ -115,7 +136,9 @@ class VerifiedGeneration:
             return
         markers = "".join(f" [{self.citations.cite(p, s)}]" for p, s in sources)
         self.sentences.append(sentence + markers)
-        yield ("" if len(self.sentences) == 1 else " ") + sentence + markers
+        if self._says_what_is_asked():
+            yield ("" if self._shown == 0 else " ") + " ".join(self.sentences[self._shown:])
+            self._shown = len(self.sentences)
 
     def _carries_sources(self, sentence: str, passages: list[Passage]) -> bool:
         """Whether `sentence` holds a content word or number, not in the question, that a version of `passages` in the

@@ -98,6 +98,9 @@ def test_streamed_pieces_never_contain_an_unverified_sentence(corpus_settings):
 @pytest.mark.parametrize("reply", [
     "Ja, de tekst geeft het antwoord.",  # the judgement echoed instead of an answer
     "De eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector vond plaats.",  # the question restated
+    "Vond de eerste bijeenkomst in Antwerpen plaats?",  # a question, even one about the sources' facts
+    # true and from the sources, but not where (the quotes say: Antwerpen), so never shown
+    "Bij de eerste bijeenkomst wisselden gemeenten en politiediensten hun kennis en ervaringen uit.",
 ])
 def test_a_generated_sentence_with_nothing_from_its_sources_gives_way_to_the_quotes(corpus_settings, reply):
     assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))
@@ -106,6 +109,16 @@ def test_a_generated_sentence_with_nothing_from_its_sources_gives_way_to_the_quo
     assert answer.fallback and not answer.refused
     assert reply not in "".join(i for i in items if isinstance(i, str))
     assert "Antwerpen" in answer.text and ANSWER_2016 in cited_docs(answer)
+
+
+def test_a_sentence_without_what_is_asked_waits_for_the_one_that_says_it(corpus_settings):
+    reply = "Bij de eerste bijeenkomst wisselden gemeenten en politiediensten hun kennis uit. Die bijeenkomst was in Antwerpen."
+    assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))
+    items = list(assistant.stream("Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"))
+    pieces = [i for i in items if isinstance(i, str)]
+    answer = items[-1]
+    assert not answer.fallback and "gemeenten" in answer.text and "Antwerpen" in answer.text
+    assert "Antwerpen" in pieces[0], "the first sentence is shown only with the place"
 
 
 def test_generative_mode_streams_the_checked_quotes_before_the_generated_answer(corpus_settings):
