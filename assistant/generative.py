@@ -80,7 +80,7 @@ class VerifiedGeneration:
         self.sentences: list[str] = []
         self.refused = False
         self.failure: str | None = None
-        self._shown = 0  # sentences passed on so far (the others wait for what is asked: `_says_what_is_asked`)
+        self._shown = 0  # sentences passed on so far (none until one holds what is asked, when the quotes hold it)
         self._asked_is_quoted = self.kind is not AnswerType.OTHER and any(
             holds(text, self.kind, question) for s in context for text in (s.text, s.translation) if text
         )
@@ -101,12 +101,6 @@ class VerifiedGeneration:
             self.failure = "empty answer"
         elif not self.refused and not self.failure and self._shown < len(self.sentences):
             self.failure = f"no {self.kind.value} in the answer, while the quotes hold one"
-
-    def _says_what_is_asked(self) -> bool:
-        """Whether the answer so far holds the date, name, place or quantity asked for (True when none is asked for,
-        or the quotes hold none: then the model cannot be expected to give one)."""
-        said = (_MODEL_MARKERS.sub("", s) for s in self.sentences)
-        return not self._asked_is_quoted or any(holds(s, self.kind, self.question) for s in said)
 
     def _checked(self, raw: str) -> Iterator[str]:
         sentence = _MODEL_MARKERS.sub("", raw).strip()
@@ -136,7 +130,7 @@ class VerifiedGeneration:
             return
         markers = "".join(f" [{self.citations.cite(p, s)}]" for p, s in sources)
         self.sentences.append(sentence + markers)
-        if self._says_what_is_asked():
+        if self._shown or not self._asked_is_quoted or holds(sentence, self.kind, self.question):
             yield ("" if self._shown == 0 else " ") + " ".join(self.sentences[self._shown:])
             self._shown = len(self.sentences)
 
