@@ -4,9 +4,13 @@ The small local model translates Dutch into French poorly ("mensenhandel" → "v
 Dutch and French into English well, and English into French or Dutch well: a translation between two
 languages other than English goes through the English one (which is made anyway).
 
-Each translation must keep the original's facts: every number and name kept, none added (`changed_facts`),
-in the target language, of a plausible length, with no more lines than the original. One that fails is asked
-for again once, with what it changed; if that fails too, it is dropped. Results (and rejections, with the
+A sentence is translated line by line (a title, a date line, a dateline's "Luxemburg, 2-12-2016 | ..." each on
+their own: the small model given several lines at once tended to describe them instead). Each translation must keep
+the original's facts: every number and name kept, none added (`changed_facts`), in the target language, of a
+plausible length, with no more lines than the original; a line like "Here is the translation:" before it is
+dropped first. One that fails is asked for again once, with what it changed; a long one that fails again is
+translated in two halves (split at the comma nearest its middle); if that fails too, the line is left out (the
+sentence's translation is the lines that passed; none: no translation). Results (and rejections, with the
 rejected text) are cached by the original text, the two languages, the model and the prompt version, so
 re-ingesting never translates twice; a rejected text is checked again when read, so a check made fairer
 takes it without asking the LLM again. A copy of the cache can ship with a corpus (`translation_seed`); it is only read.
@@ -39,6 +43,9 @@ _AGAIN = " Reply with the {target} translation of the whole text only, on one li
 _KEEP = " Write these exactly as in the text: {facts}."
 _MIN_WORDS_TO_CHECK_LANGUAGE = 4
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+_SEGMENT_BREAK = re.compile(r"(\s*\n\s*|\s+\|\s+)")  # line breaks and " | " (kept, to join the translations with)
+_PREAMBLE = re.compile(r"\A[^\n]*:[ \t]*\n\s*\n")  # "The Dutch text translates to English as follows:" and a blank line
+_HALVE_FROM = 240  # characters: a failed unit at least this long is tried again in two halves
 
 
 class TranslationUnavailable(Exception):
@@ -48,7 +55,7 @@ class TranslationUnavailable(Exception):
 @dataclass
 class Translation:
     text: str | None  # None: rejected by the checks
-    problems: list[str]
+    problems: list[str]  # why it, or some of its lines (then left out of `text`), failed them
     rejected: str | None = None  # the text the checks rejected
 
 
@@ -143,15 +150,38 @@ class Translator:
     def translate(
         self, original: str, source: str, target: str, via: str | None = None, common_words: set[str] = frozenset(),
     ) -> Translation:
-        """`original` (in `source`) in `target`; `via` is its English translation to translate from instead;
+        """`original` (in `source`) in `target`, line by line; `via` is its English translation to translate from instead;
         `common_words` as for `check`. Raises TranslationUnavailable on a cache miss when the LLM cannot be used."""
         text, lang = (via, PIVOT) if via else (original, source)
+        originals, texts, checked_in = _SEGMENT_BREAK.split(original), _SEGMENT_BREAK.split(text), source
+        if len(originals) != len(texts):  # the English version left a line out: its lines are checked against themselves
+            originals, checked_in = texts, PIVOT
+        parts = [self._unit(o, t, lang, checked_in, target, common_words) for o, t in zip(originals[::2], texts[::2])]
+        problems = [problem for part in parts for problem in part.problems]
+        kept = [(separator, part.text) for separator, part in zip(["", *texts[1::2]], parts) if part.text is not None]
+        if not kept:
+            return Translation(None, problems)
+        # a line that fails is left out, as a sentence that fails is left out of a passage's translation
+        return Translation("".join(separator + text for separator, text in kept).lstrip(), problems)
+
+    def _unit(self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str]) -> Translation:
+        """One line `text` (in `lang`; `original` is the same line in `source`) in `target`, from the cache or the LLM,
+        with one retry and, for a long line, halves."""
         key = cache_key(text, lang, target, self.model)
         found = self.cache.get(key)
-        if found is not None and found.rejected is not None and not check(original, found.rejected, target, common_words, source):
-            return Translation(found.rejected, [])  # rejected by an earlier, stricter check
-        if found is not None:
-            return found
+        if found is not None and found.rejected is not None:
+            cleaned = _without_preamble(found.rejected)
+            if not check(original, cleaned, target, common_words, source):
+                return Translation(cleaned, [])  # rejected by an earlier, stricter check
+        result = found if found is not None else self._made(original, text, lang, source, target, common_words, key)
+        if result.text is None and len(text) >= _HALVE_FROM and (halves := _halves(text)):
+            parts = [self._unit(half, half, lang, lang, target, common_words) for half in halves]
+            if all(part.text for part in parts):
+                return Translation(" ".join(part.text for part in parts), [])
+        return result
+
+    def _made(self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str], key: str) -> Translation:
+        """`text` translated by the LLM (asked twice at most), checked against `original`, and cached."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
         messages = [
@@ -181,4 +211,18 @@ class Translator:
         except Exception as error:  # a server gone, a model failing mid-run: no more translations in this run
             self.unavailable = str(error) or type(error).__name__
             raise TranslationUnavailable(self.unavailable) from error
-        return str(reply.content).strip().strip('"“”«» ').strip()
+        return _without_preamble(str(reply.content))
+
+
+def _without_preamble(reply: str) -> str:
+    """`reply` without a first line announcing the translation, and without the quotes around it."""
+    return _PREAMBLE.sub("", reply.strip()).strip().strip('"“”«» ').strip()
+
+
+def _halves(text: str) -> list[str] | None:
+    """`text` split at the comma or semicolon nearest its middle, or None when it has none."""
+    cuts = [m.end() for m in re.finditer(r"[,;]\s", text)]
+    if not cuts:
+        return None
+    cut = min(cuts, key=lambda c: abs(c - len(text) / 2))
+    return [text[:cut].strip(), text[cut:].strip()]

@@ -123,6 +123,44 @@ def test_a_translation_between_dutch_and_french_goes_through_english(tmp_path):
     assert entry["from"] == "en" and entry["source"] == ENGLISH
 
 
+def test_a_sentence_is_translated_line_by_line_and_joined_as_written(tmp_path):
+    original = "persbericht\nGroothertogdom Luxemburg, 2-12-2016 | Félix Braz ondertekende de verklaring."
+    translator, chat = _translator(tmp_path, [
+        "press release", "Grand Duchy of Luxembourg, 2-12-2016",
+        'The Dutch text translates to English as follows:\n\n"Félix Braz signed the declaration."',  # the preamble goes
+    ])
+    result = translator.translate(original, "nl", "en")
+    assert result.text == "press release\nGrand Duchy of Luxembourg, 2-12-2016 | Félix Braz signed the declaration."
+    assert translator.made == 3
+
+
+def test_a_line_that_fails_twice_is_left_out_of_the_sentences_translation(tmp_path):
+    original = "Werelddag tegen mensenhandel\nDe Benelux publiceerde in 2021 een brochure."
+    translator, _ = _translator(tmp_path, ["World Day against consumer fraud 2019", "World Day 2019", "In 2021 the Benelux published a brochure."])
+    result = translator.translate(original, "nl", "en")
+    assert result.text == "In 2021 the Benelux published a brochure." and "number 2019 added" in result.problems
+
+
+def test_french_is_made_from_the_english_lines_there_are_when_the_english_left_one_out(tmp_path):
+    original = "Werelddag tegen mensenhandel\nDe Benelux publiceerde in 2021 een brochure."
+    translator, _ = _translator(tmp_path, ["En 2021, le Benelux a publié une brochure."])
+    result = translator.translate(original, "nl", "fr", via="In 2021 the Benelux published a brochure.")
+    assert result.text == "En 2021, le Benelux a publié une brochure." and translator.made == 1
+
+
+def test_a_long_line_that_fails_twice_is_translated_in_two_halves(tmp_path):
+    first = "Onder Luxemburgs voorzitterschap van de Benelux ondertekenden de minister van Justitie Félix Braz en de minister Koen Geens, "
+    second = "in aanwezigheid van de minister van Gelijke Kansen Lydia Mutsch, een intentieverklaring over de samenwerking tegen mensenhandel in 2016."
+    translator, _ = _translator(tmp_path, [
+        "The ministers signed a declaration.", "The ministers signed a declaration in 2016.",  # names lost, twice
+        "Under the Luxembourg presidency of the Benelux, Justice Minister Félix Braz and Minister Koen Geens signed,",
+        "in the presence of the Minister for Equal Opportunities Lydia Mutsch, a declaration of intent on cooperation against trafficking in 2016.",
+    ])
+    result = translator.translate(first + second, "nl", "en", common_words={"gelijke", "kansen"})
+    assert result.text and "Braz" in result.text and "Mutsch" in result.text and "2016" in result.text
+    assert translator.made == 3  # the whole line (asked twice, cached as rejected), then each half
+
+
 def test_without_an_llm_only_cached_translations_are_available(tmp_path):
     from core.settings import Settings
 
