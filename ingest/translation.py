@@ -161,8 +161,9 @@ class Translator:
         kept = [(separator, part.text) for separator, part in zip(["", *texts[1::2]], parts) if part.text is not None]
         if not kept:
             return Translation(None, problems)
-        # a line that fails is left out, as a sentence that fails is left out of a passage's translation
-        return Translation("".join(separator + text for separator, text in kept).lstrip(), problems)
+        # a line that fails is left out, as a sentence that fails is left out of a passage's translation; the first
+        # line kept opens the translation without the break that came before it
+        return Translation(kept[0][1] + "".join(separator + text for separator, text in kept[1:]), problems)
 
     def _unit(self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str]) -> Translation:
         """One line `text` (in `lang`; `original` is the same line in `source`) in `target`, from the cache or the LLM,

@@ -141,6 +141,12 @@ def test_a_line_that_fails_twice_is_left_out_of_the_sentences_translation(tmp_pa
     assert result.text == "In 2021 the Benelux published a brochure." and "number 2019 added" in result.problems
 
 
+def test_a_translation_never_opens_with_the_break_before_a_left_out_line(tmp_path):
+    original = "Groothertogdom Luxemburg, 2-12-2016 | Félix Braz ondertekende de verklaring."
+    translator, _ = _translator(tmp_path, ["Luxembourg, 2 December 2016", "Luxembourg, December 2016", "Félix Braz signed the declaration."])
+    assert translator.translate(original, "nl", "en").text == "Félix Braz signed the declaration."
+
+
 def test_french_is_made_from_the_english_lines_there_are_when_the_english_left_one_out(tmp_path):
     original = "Werelddag tegen mensenhandel\nDe Benelux publiceerde in 2021 een brochure."
     translator, _ = _translator(tmp_path, ["En 2021, le Benelux a publié une brochure."])
