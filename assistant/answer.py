@@ -81,7 +81,9 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)  # what retrieval returned, best first
     fallback: bool = False  # a generated answer failed a check and was replaced by the extractive one
     notices: list[str] = field(default_factory=list)  # things the user should know, in their language
-    timings: dict[str, float] = field(default_factory=dict)  # retrieval_s, first_evidence_s, first_token_s, total_s
+    # retrieval_s, first_evidence_s, first_generated_token_s (the LLM's first, unchecked), first_token_s (the first text
+    # shown as the answer: a checked sentence, or the quotes when the generated answer fails), total_s
+    timings: dict[str, float] = field(default_factory=dict)
     evidence: str = ""  # generative mode: the quotes shown before the generated `text` (their markers are in `citations`)
 
     def own_citations(self) -> list[Citation]:

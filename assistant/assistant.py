@@ -188,6 +188,8 @@ class Assistant:
         for piece in generation:
             answer.timings.setdefault("first_token_s", time.perf_counter() - started)
             yield piece
+        if generation.first_token_at is not None:
+            answer.timings["first_generated_token_s"] = generation.first_token_at - started
         if generation.refused:  # the model finds no answer in the quotes: a refusal, listing the closest passages
             answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
             return

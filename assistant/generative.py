@@ -12,6 +12,7 @@ an answer that never says what is asked: the caller then falls back to the extra
 """
 
 import re
+import time
 from collections.abc import Iterator
 from itertools import combinations
 
@@ -80,6 +81,7 @@ class VerifiedGeneration:
         self.sentences: list[str] = []
         self.refused = False
         self.failure: str | None = None
+        self.first_token_at: float | None = None  # perf_counter() when the model gave its first token
         self._shown = 0  # sentences passed on so far (none until one holds what is asked, when the quotes hold it)
         self._asked_is_quoted = self.kind is not AnswerType.OTHER and any(
             holds(text, self.kind, question) for s in context for text in (s.text, s.translation) if text
@@ -88,6 +90,8 @@ class VerifiedGeneration:
     def __iter__(self) -> Iterator[str]:
         buffer = ""
         for chunk in self.chat.stream(self.messages):
+            if self.first_token_at is None:
+                self.first_token_at = time.perf_counter()
             buffer += chunk.content
             pieces = split_sentences(buffer, self.lang)
             for sentence in pieces[:-1]:

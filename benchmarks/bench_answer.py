@@ -1,7 +1,11 @@
 """Answering benchmark over a fixed list of nl/fr/en questions (a report, not a test).
 
 Reports p50/p95 of retrieval latency, extractive answer latency, generative time to the quoted evidence
-(streamed first), to the first checked generated sentence and to the end, generated tokens per second, and peak RSS with both models loaded.
+(streamed first), to the first token the LLM generates, to the first text shown as the answer and to the end,
+generated tokens per second, and peak RSS with both models loaded. The first shown text is a checked generated
+sentence, or the quotes again when the generated answer fails a check (then it comes when the check fails), or the
+refusal: so it is reported for all answers and for the generated (checked, not refused) ones apart, with how many
+of each there were.
 Usage: .venv/bin/python benchmarks/bench_answer.py [--limit N] [--order grouped|interleaved] [--out FILE.json]
 (uses the current index). `--order grouped` asks the questions language by language, as one user does:
 llama.cpp then reuses the KV cache of the constant system prompt from the previous question;
@@ -52,6 +56,7 @@ def main() -> None:
     assistant = Assistant(Settings())
     assistant.ask(questions[0], mode=Mode.EXTRACTIVE)  # warm-up: embedding model, store, keyword index
     retrieval, extractive, evidence, first_token, total, rates = [], [], [], [], [], []
+    generated_token, generated_sentence, outcomes = [], [], []
     for question in questions:
         started = time.perf_counter()
         assistant.retrieve(question)
@@ -64,7 +69,11 @@ def main() -> None:
         if "first_evidence_s" in answer.timings:
             evidence.append(answer.timings["first_evidence_s"])
         total.append(answer.timings["total_s"])
-        if not answer.fallback and not answer.refused:
+        if "first_generated_token_s" in answer.timings:
+            generated_token.append(answer.timings["first_generated_token_s"])
+        outcomes.append("refused" if answer.refused else "fallback" if answer.fallback else "generated")
+        if outcomes[-1] == "generated":
+            generated_sentence.append(answer.timings["first_token_s"])
             tokens = len(chat._llama.tokenize(answer.text.encode())) if hasattr(chat, "_llama") else 0
             rates.append(tokens / max(answer.timings["total_s"] - answer.timings["retrieval_s"], 1e-6))
     numbers = {
@@ -74,7 +83,10 @@ def main() -> None:
         "retrieval_s": percentiles(retrieval),
         "extractive_answer_s": percentiles(extractive),
         "generative_first_evidence_s": percentiles(evidence) if evidence else None,
+        "generative_outcomes": {o: outcomes.count(o) for o in ("generated", "fallback", "refused")},
+        "generative_first_generated_token_s": percentiles(generated_token) if generated_token else None,
         "generative_first_token_s": percentiles(first_token),
+        "generative_first_checked_sentence_s": percentiles(generated_sentence) if generated_sentence else None,
         "generative_total_s": percentiles(total),
         "answer_tokens_per_s_incl_prompt": round(statistics.median(rates), 1) if rates else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
