@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         REPO_ROOT / "data" / "translations.jsonl",
         description="Translations shipped with the bundled corpus (read only; made by the project's own ingest).",
     )
+    translation_glossary: Path | None = Field(
+        REPO_ROOT / "data" / "glossary.tsv",
+        description="Key terms with their fixed translations (a TSV file: a column per language), named in the translation "
+        "prompt and required in its output; unset: none.",
+    )
     calibration_file: Path | None = Field(
         None, description="Answerability parameters fitted by `benelux-qa calibrate`; default <data_dir>/answerability.json "
         "(the shipped defaults apply while it does not exist)."

@@ -6,7 +6,8 @@ languages other than English goes through the English one (which is made anyway)
 
 A sentence is translated line by line (a title, a date line, a dateline's "Luxemburg, 2-12-2016 | ..." each on
 their own: the small model given several lines at once tended to describe them instead). Each translation must keep
-the original's facts: every number and name kept, none added (`changed_facts`), in the target language, of a
+the original's facts: every number and name kept, none added (`changed_facts`), each glossary term in the line
+translated as the glossary says (`ingest.glossary`; the prompt names them), in the target language, of a
 plausible length, with no more lines than the original; a line like "Here is the translation:" before it is
 dropped first. One that fails is asked for again once, with what it changed; a long one that fails again is
 translated in two halves (split at the comma nearest its middle); if that fails too, the line is left out (the
@@ -29,6 +30,7 @@ from core.guard import changed_facts
 from core.languages import UNKNOWN, detect_language, language_name
 from core.settings import Settings
 from core.text import WORD, fold_accents
+from ingest.glossary import Glossary, Term
 from models.generator import model_id
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ _SYSTEM = (
     "You are a professional translator of official documents. Translate the {source} text the user sends into "
     "{target}. Keep every number, date, name and abbreviation exactly as written. Reply with the translation only."
 )
+_TERMS = " Translate {pairs}."  # the glossary's terms found in the text
 _AGAIN = " Reply with the {target} translation of the whole text only, on one line."  # added for the second attempt
 _KEEP = " Write these exactly as in the text: {facts}."
 _MIN_WORDS_TO_CHECK_LANGUAGE = 4
@@ -61,9 +64,11 @@ class Translation:
 
 def check(
     original: str, translation: str, target: str, common_words: set[str] = frozenset(), source: str | None = None,
+    terms: list[Term] = (),
 ) -> list[str]:
     """Why `translation` is not an acceptable `target`-language rendering of `original` (in `source`; empty: it is);
-    `common_words` are the document's lower-case words (see `changed_facts`)."""
+    `common_words` are the document's lower-case words (see `changed_facts`); `terms` the glossary's terms it must
+    translate as given."""
     if not translation.strip():
         return ["empty"]
     problems = []
@@ -75,6 +80,7 @@ def check(
         detected = detect_language(translation)
         if detected not in (target, UNKNOWN):
             problems.append(f"language {detected}")
+    problems += [f"term {term.source} not translated as {term.target}" for term in terms if not term.kept_in(translation)]
     return problems + changed_facts(original, translation, common_words, source)
 
 
@@ -119,8 +125,10 @@ class TranslationCache:
             os.fsync(handle.fileno())
 
 
-def cache_key(text: str, source: str, target: str, model: str) -> str:
-    return hashlib.sha256(json.dumps([PROMPT_VERSION, model, source, target, text]).encode()).hexdigest()[:32]
+def cache_key(text: str, source: str, target: str, model: str, terms: list[Term] = ()) -> str:
+    """The key of a translation; the glossary terms the prompt names are part of it (a line without any keeps its key)."""
+    asked = [PROMPT_VERSION, model, source, target, text] + ([[t.source, t.target] for t in terms] if terms else [])
+    return hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:32]
 
 
 class Translator:
@@ -130,6 +138,7 @@ class Translator:
         self.settings = settings
         self.model = model_id(settings)
         self.cache = cache or TranslationCache(settings.translation_cache_path, settings.translation_seed)
+        self.glossary = Glossary.load(settings.translation_glossary)
         self._chat = chat
         self.unavailable: str | None = None if chat or settings.llm_backend != "extractive" else "no LLM is configured"
         self.made = 0  # translations asked of the LLM in this run (not from the cache)
@@ -168,35 +177,38 @@ class Translator:
     def _unit(self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str]) -> Translation:
         """One line `text` (in `lang`; `original` is the same line in `source`) in `target`, from the cache or the LLM,
         with one retry and, for a long line, halves."""
-        key = cache_key(text, lang, target, self.model)
+        terms = self.glossary.terms(text, lang, target)
+        key = cache_key(text, lang, target, self.model, terms)
         found = self.cache.get(key)
         if found is not None and found.rejected is not None:
             cleaned = _without_preamble(found.rejected)
-            if not check(original, cleaned, target, common_words, source):
+            if not check(original, cleaned, target, common_words, source, terms):
                 return Translation(cleaned, [])  # rejected by an earlier, stricter check
-        result = found if found is not None else self._made(original, text, lang, source, target, common_words, key)
+        result = found if found is not None else self._made(original, text, lang, source, target, common_words, terms, key)
         if result.text is None and len(text) >= _HALVE_FROM and (halves := _halves(text)):
             parts = [self._unit(half, half, lang, lang, target, common_words) for half in halves]
             if all(part.text for part in parts):
                 return Translation(" ".join(part.text for part in parts), [])
         return result
 
-    def _made(self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str], key: str) -> Translation:
+    def _made(
+        self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str], terms: list[Term], key: str,
+    ) -> Translation:
         """`text` translated by the LLM (asked twice at most), checked against `original`, and cached."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        messages = [
-            SystemMessage(_SYSTEM.format(source=language_name(lang, "en"), target=language_name(target, "en"))),
-            HumanMessage(text),
-        ]
+        system = _SYSTEM.format(source=language_name(lang, "en"), target=language_name(target, "en"))
+        if terms:
+            system += _TERMS.format(pairs=", ".join(f"“{t.source}” as “{t.target}”" for t in terms))
+        messages = [SystemMessage(system), HumanMessage(text)]
         attempt = self._ask(messages, text)
-        problems = check(original, attempt, target, common_words, source)
+        problems = check(original, attempt, target, common_words, source, terms)
         if problems:
             facts = _lost(original, problems)
             hint = _AGAIN.format(target=language_name(target, "en")) + (_KEEP.format(facts=", ".join(facts)) if facts else "")
             messages[0] = SystemMessage(messages[0].content + hint)
             attempt = self._ask(messages, text)
-            problems = check(original, attempt, target, common_words, source)
+            problems = check(original, attempt, target, common_words, source, terms)
         result = Translation(None if problems else attempt, problems)
         self.cache.put(key, {
             "key": key, "model": self.model, "prompt": PROMPT_VERSION, "from": lang, "to": target,

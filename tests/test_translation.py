@@ -88,6 +88,48 @@ def test_a_retried_translation_that_passes_is_kept(tmp_path):
     assert translator.translate(DUTCH, "nl", "en").text == ENGLISH
 
 
+class _RecordingChat(FakeListChatModel):
+    """Scripted replies; remembers the system prompt of each request."""
+
+    systems: list[str] = []
+
+    def _call(self, messages, *args, **kwargs):
+        self.systems.append(messages[0].content)
+        return super()._call(messages, *args, **kwargs)
+
+
+def _translator_with_glossary(tmp_path, replies):
+    from core.settings import Settings
+
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text("nl\tfr\ten\nmensenhandel\ttraite des êtres humains\thuman trafficking\n", encoding="utf-8")
+    chat = _RecordingChat(responses=replies, systems=[])
+    settings = Settings(data_dir=tmp_path / "data", translation_seed=None, translation_glossary=glossary)
+    return Translator(settings, chat=chat), chat
+
+
+def test_the_prompt_names_the_glossary_translation_of_a_term_in_the_line(tmp_path):
+    translator, chat = _translator_with_glossary(tmp_path, ["Human trafficking is a crime."])
+    assert translator.translate("Mensenhandel is een misdaad.", "nl", "en").text == "Human trafficking is a crime."
+    assert "“mensenhandel” as “human trafficking”" in chat.systems[0]
+    translator.translate("Uitbuiting is een misdaad.", "nl", "en")
+    assert "mensenhandel" not in chat.systems[1], "only the terms the line holds are named"
+
+
+def test_a_translation_that_renders_a_term_otherwise_is_asked_for_again_then_left_out(tmp_path):
+    translator, chat = _translator_with_glossary(tmp_path, ["People's trade is a crime.", "Consumer fraud is a crime."])
+    result = translator.translate("Mensenhandel is een misdaad.", "nl", "en")
+    assert result.text is None and result.problems == ["term mensenhandel not translated as human trafficking"]
+    assert len(chat.systems) == 2
+
+
+def test_a_line_without_glossary_terms_keeps_the_cache_key_it_had_without_a_glossary(tmp_path):
+    translator, _ = _translator_with_glossary(tmp_path, [ENGLISH])
+    translator.translate(DUTCH, "nl", "en")
+    plain, _ = _translator(tmp_path, ["must not be asked"])
+    assert plain.translate(DUTCH, "nl", "en").text == ENGLISH and plain.made == 0
+
+
 def test_translations_are_cached_on_disk_and_never_made_twice(tmp_path):
     translator, chat = _translator(tmp_path, [ENGLISH])
     translator.translate(DUTCH, "nl", "en")
@@ -160,7 +202,7 @@ def test_a_long_line_that_fails_twice_is_translated_in_two_halves(tmp_path):
     translator, _ = _translator(tmp_path, [
         "The ministers signed a declaration.", "The ministers signed a declaration in 2016.",  # names lost, twice
         "Under the Luxembourg presidency of the Benelux, Justice Minister Félix Braz and Minister Koen Geens signed,",
-        "in the presence of the Minister for Equal Opportunities Lydia Mutsch, a declaration of intent on cooperation against trafficking in 2016.",
+        "in the presence of the Minister for Equal Opportunities Lydia Mutsch, a declaration of intent on cooperation against human trafficking in 2016.",
     ])
     result = translator.translate(first + second, "nl", "en", common_words={"gelijke", "kansen"})
     assert result.text and "Braz" in result.text and "Mutsch" in result.text and "2016" in result.text

@@ -1,0 +1,38 @@
+"""The glossary of key terms: which terms a text holds, and whether a translation kept them."""
+
+from ingest.glossary import Glossary
+
+GLOSSARY = "nl\tfr\ten\nmensenhandel\ttraite des êtres humains|traite d'êtres humains\thuman trafficking|trafficking in persons\n" \
+    "mensenhandelaars\ttrafiquants d'êtres humains\thuman traffickers|traffickers\nwerkgroep\t\tworking group\n"
+
+
+def _glossary(tmp_path, text=GLOSSARY):
+    path = tmp_path / "glossary.tsv"
+    path.write_text(text, encoding="utf-8")
+    return Glossary.load(path)
+
+
+def test_a_term_is_found_in_any_case_and_given_with_its_preferred_translation(tmp_path):
+    terms = _glossary(tmp_path).terms("Werelddag tegen Mensenhandel", "nl", "en")
+    assert [(t.source, t.target) for t in terms] == [("mensenhandel", "human trafficking")]
+
+
+def test_terms_are_whole_words_not_parts_of_longer_ones(tmp_path):
+    terms = _glossary(tmp_path).terms("De mensenhandelaars werden vervolgd.", "nl", "fr")
+    assert [t.target for t in terms] == ["trafiquants d'êtres humains"]
+
+
+def test_any_listed_variant_keeps_a_term_whatever_its_accents_apostrophes_and_case(tmp_path):
+    (term,) = _glossary(tmp_path).terms("the fight against trafficking in persons", "en", "fr")
+    assert term.source == "trafficking in persons" and term.target == "traite des êtres humains"
+    assert term.kept_in("La lutte contre la Traite d’etres humains.")
+    assert not term.kept_in("La lutte contre la trafficking humaine.")
+
+
+def test_a_concept_without_a_form_in_the_target_language_gives_no_term(tmp_path):
+    assert _glossary(tmp_path).terms("De werkgroep vergaderde.", "nl", "fr") == []
+
+
+def test_no_glossary_file_means_no_terms(tmp_path):
+    assert Glossary.load(tmp_path / "missing.tsv").terms("mensenhandel", "nl", "en") == []
+    assert Glossary.load(None).terms("mensenhandel", "nl", "en") == []
