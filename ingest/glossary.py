@@ -44,16 +44,20 @@ class Glossary:
 
     @classmethod
     def load(cls, path: Path | None) -> "Glossary":
-        """The glossary in `path`; empty when there is none. A row without a form in some language is skipped there."""
+        """The glossary in `path`; empty when there is none or it cannot be read (with a warning: translation goes on
+        without it). A concept with no form in some language gives no term there."""
         if path is None or not path.is_file():
             return cls([])
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle, delimiter="\t"))
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            log.warning("the glossary %s cannot be read (%s); translating without it", path, error)
+            return cls([])
         concepts = [
             {lang.strip(): [form.strip() for form in cell.split("|") if form.strip()] for lang, cell in row.items() if lang and cell}
             for row in rows
         ]
-        log.debug("%d glossary concepts from %s", len(concepts), path)
         return cls([c for c in concepts if len(c) > 1])
 
     def terms(self, text: str, source: str, target: str) -> list[Term]:

@@ -36,3 +36,10 @@ def test_a_concept_without_a_form_in_the_target_language_gives_no_term(tmp_path)
 def test_no_glossary_file_means_no_terms(tmp_path):
     assert Glossary.load(tmp_path / "missing.tsv").terms("mensenhandel", "nl", "en") == []
     assert Glossary.load(None).terms("mensenhandel", "nl", "en") == []
+
+
+def test_an_unreadable_glossary_is_skipped_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "glossary.tsv"
+    path.write_bytes(b"nl\tfr\n\xff\xfe mensenhandel\n")
+    assert Glossary.load(path).terms("mensenhandel", "nl", "fr") == []
+    assert "cannot be read" in caplog.text
