@@ -23,7 +23,8 @@ from assistant.answer import Passage
 from assistant.answer_types import AnswerType, holds
 from assistant.evidence import ScoredSentence
 from core.files import write_atomically
-from core.text import PREFIX, analyze
+from core.languages import LANGUAGES
+from core.text import PREFIX, WORD, analyze
 
 DEFAULT_PARAMETERS = Path(__file__).with_name("answerability.json")
 EXTRACTIVE_FEATURES = ["standout", "gap", "cross_lingual", "coverage", "evidence", "type_missing", "unknown_terms"]
@@ -48,8 +49,10 @@ class Signals:
 
 
 def content_terms(text: str, lang: str) -> set[str]:
-    """The numbers and the beginnings of the content words, so that nl/fr/en cognates meet."""
-    return {w if w.isdigit() else w[:PREFIX] for w in analyze(text, lang)}
+    """The numbers and the beginnings of the content words (not question words: "quelle" is no more known to the
+    documents because a translated heading asks "Quelles sont ..."), so that nl/fr/en cognates meet."""
+    asking = LANGUAGES[lang].question_words if lang in LANGUAGES else frozenset()
+    return {w if w.isdigit() else w[:PREFIX] for w in analyze(" ".join(w for w in WORD.findall(text) if w.lower() not in asking), lang)}
 
 
 def _stems(text: str, lang: str) -> set[str]:

@@ -16,12 +16,20 @@ class Language:
     stemmer: str  # PyStemmer / Snowball algorithm
     stopwords: str  # the list's name in bm25s.stopwords
     lingua: LinguaLanguage
+    question_words: frozenset[str]  # the interrogatives, which the stopword lists keep: they say nothing of a subject
+
+
+_QUESTION_WORDS = {
+    "nl": "wie wiens wat welk welke waar wanneer hoeveel hoe waarom waarover waarmee waardoor waarin waaruit waarvoor waarop",
+    "fr": "qui que quoi quel quelle quels quelles où quand combien comment pourquoi lequel laquelle lesquels lesquelles",
+    "en": "who whom whose what which where when how why",
+}
 
 
 LANGUAGES = {
-    "nl": Language("nl", {"nl": "Nederlands", "fr": "néerlandais", "en": "Dutch"}, "en", "dutch", "STOPWORDS_DUTCH", LinguaLanguage.DUTCH),
-    "fr": Language("fr", {"nl": "Frans", "fr": "français", "en": "French"}, "et", "french", "STOPWORDS_FRENCH", LinguaLanguage.FRENCH),
-    "en": Language("en", {"nl": "Engels", "fr": "anglais", "en": "English"}, "and", "english", "STOPWORDS_EN", LinguaLanguage.ENGLISH),
+    "nl": Language("nl", {"nl": "Nederlands", "fr": "néerlandais", "en": "Dutch"}, "en", "dutch", "STOPWORDS_DUTCH", LinguaLanguage.DUTCH, frozenset(_QUESTION_WORDS["nl"].split())),
+    "fr": Language("fr", {"nl": "Frans", "fr": "français", "en": "French"}, "et", "french", "STOPWORDS_FRENCH", LinguaLanguage.FRENCH, frozenset(_QUESTION_WORDS["fr"].split())),
+    "en": Language("en", {"nl": "Engels", "fr": "anglais", "en": "English"}, "and", "english", "STOPWORDS_EN", LinguaLanguage.ENGLISH, frozenset(_QUESTION_WORDS["en"].split())),
 }
 SUPPORTED = tuple(LANGUAGES)  # ("nl", "fr", "en"): documents, questions and answers
 UNKNOWN = "unknown"

@@ -5,7 +5,7 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, answer_type, holds, is_statement
-from assistant.answerability import DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, fit_model, load_model
+from assistant.answerability import DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, content_terms, fit_model, load_model
 from assistant.evidence import ScoredSentence, choose_sentences, holders_first
 
 
@@ -163,3 +163,10 @@ def test_a_damaged_calibration_file_is_a_clear_error(tmp_path):
 def test_a_model_needs_both_kinds_of_questions():
     with pytest.raises(ValueError, match="unanswerable"):
         fit_model([Signals(0, 0, 0, 0, 0, 0, 0)] * 3, [True] * 3, 0.05, "x")
+
+
+def test_question_words_are_not_content_terms():
+    """"Quelle" is no sign the documents know the subject, even when a translated heading asks "Quelles sont ...?"."""
+    assert content_terms("Quelle est la capitale de l'Australie ?", "fr") == content_terms("la capitale de l'Australie", "fr")
+    assert not content_terms("Wie, wat, waar, wanneer en hoeveel?", "nl")
+    assert content_terms("Which minister signed, and when?", "en") == content_terms("minister signed", "en")
