@@ -52,7 +52,8 @@ def content_terms(text: str, lang: str) -> set[str]:
     """The numbers and the beginnings of the content words (not question words: "quelle" is no more known to the
     documents because a translated heading asks "Quelles sont ..."), so that nl/fr/en cognates meet."""
     asking = LANGUAGES[lang].question_words if lang in LANGUAGES else frozenset()
-    return {w if w.isdigit() else w[:PREFIX] for w in analyze(" ".join(w for w in WORD.findall(text) if w.lower() not in asking), lang)}
+    content = " ".join(word for word in WORD.findall(text) if word.lower() not in asking)
+    return {w if w.isdigit() else w[:PREFIX] for w in analyze(content, lang)}
 
 
 def _stems(text: str, lang: str) -> set[str]:

@@ -20,16 +20,21 @@ class Language:
 
 
 _QUESTION_WORDS = {
-    "nl": "wie wiens wat welk welke waar wanneer hoeveel hoe waarom waarover waarmee waardoor waarin waaruit waarvoor waarop",
-    "fr": "qui que quoi quel quelle quels quelles où quand combien comment pourquoi lequel laquelle lesquels lesquelles",
-    "en": "who whom whose what which where when how why",
+    lang: frozenset(words.split()) for lang, words in {
+        "nl": "wie wiens wat welk welke waar wanneer hoeveel hoe waarom waarover waarmee waardoor waarin waaruit waarvoor waarop",
+        "fr": "qui que quoi quel quelle quels quelles où quand combien comment pourquoi lequel laquelle lesquels lesquelles",
+        "en": "who whom whose what which where when how why",
+    }.items()
 }
 
 
 LANGUAGES = {
-    "nl": Language("nl", {"nl": "Nederlands", "fr": "néerlandais", "en": "Dutch"}, "en", "dutch", "STOPWORDS_DUTCH", LinguaLanguage.DUTCH, frozenset(_QUESTION_WORDS["nl"].split())),
-    "fr": Language("fr", {"nl": "Frans", "fr": "français", "en": "French"}, "et", "french", "STOPWORDS_FRENCH", LinguaLanguage.FRENCH, frozenset(_QUESTION_WORDS["fr"].split())),
-    "en": Language("en", {"nl": "Engels", "fr": "anglais", "en": "English"}, "and", "english", "STOPWORDS_EN", LinguaLanguage.ENGLISH, frozenset(_QUESTION_WORDS["en"].split())),
+    "nl": Language("nl", {"nl": "Nederlands", "fr": "néerlandais", "en": "Dutch"}, "en", "dutch", "STOPWORDS_DUTCH", LinguaLanguage.DUTCH,
+                   _QUESTION_WORDS["nl"]),
+    "fr": Language("fr", {"nl": "Frans", "fr": "français", "en": "French"}, "et", "french", "STOPWORDS_FRENCH", LinguaLanguage.FRENCH,
+                   _QUESTION_WORDS["fr"]),
+    "en": Language("en", {"nl": "Engels", "fr": "anglais", "en": "English"}, "and", "english", "STOPWORDS_EN", LinguaLanguage.ENGLISH,
+                   _QUESTION_WORDS["en"]),
 }
 SUPPORTED = tuple(LANGUAGES)  # ("nl", "fr", "en"): documents, questions and answers
 UNKNOWN = "unknown"
