@@ -23,11 +23,15 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Term:
     source: str  # as the glossary writes it in the source language
-    target: str  # the translation asked for
-    accepted: tuple[str, ...]  # any of these in a translation keeps the term
+    accepted: tuple[str, ...]  # any of these in a translation keeps the term; the first is the one asked for
+
+    @property
+    def target(self) -> str:
+        return self.accepted[0]
 
     def kept_in(self, translation: str) -> bool:
-        return any(_occurs(form, _folded(translation)) for form in self.accepted)
+        folded = _folded(translation)
+        return any(_occurs(form, folded) for form in self.accepted)
 
 
 def _folded(text: str) -> str:
@@ -68,5 +72,5 @@ class Glossary:
             targets = concept.get(target)
             written = next((form for form in concept.get(source, []) if _occurs(form, folded)), None)
             if targets and written:
-                found.append(Term(written, targets[0], tuple(targets)))
+                found.append(Term(written, tuple(targets)))
         return found

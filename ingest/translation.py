@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -64,7 +65,7 @@ class Translation:
 
 def check(
     original: str, translation: str, target: str, common_words: set[str] = frozenset(), source: str | None = None,
-    terms: list[Term] = (),
+    terms: Sequence[Term] = (),
 ) -> list[str]:
     """Why `translation` is not an acceptable `target`-language rendering of `original` (in `source`; empty: it is);
     `common_words` are the document's lower-case words (see `changed_facts`); `terms` the glossary's terms it must
@@ -125,7 +126,7 @@ class TranslationCache:
             os.fsync(handle.fileno())
 
 
-def cache_key(text: str, source: str, target: str, model: str, terms: list[Term] = ()) -> str:
+def cache_key(text: str, source: str, target: str, model: str, terms: Sequence[Term] = ()) -> str:
     """The key of a translation; the glossary terms the prompt names are part of it (a line without any keeps its key)."""
     asked = [PROMPT_VERSION, model, source, target, text] + ([[t.source, t.target] for t in terms] if terms else [])
     return hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:32]
@@ -192,7 +193,7 @@ class Translator:
         return result
 
     def _made(
-        self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str], terms: list[Term], key: str,
+        self, original: str, text: str, lang: str, source: str, target: str, common_words: set[str], terms: Sequence[Term], key: str,
     ) -> Translation:
         """`text` translated by the LLM (asked twice at most), checked against `original`, and cached."""
         from langchain_core.messages import HumanMessage, SystemMessage
