@@ -72,7 +72,11 @@ class HybridRetriever:
             return
         if self._version is not None and version != self.store.written_version:
             self.store.reopen()
-        self._documents = set(self.store.documents())
+        changed = self.store.changed_since(self._version, version) if self._version is not None else None
+        if changed is None:
+            self._documents = set(self.store.documents())
+        else:  # only this process wrote since: look at what it wrote
+            self._documents = self._documents - changed | set(self.store.documents(sorted(changed)))
         self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir, version, self._keyword)
         self._version = version
 

@@ -78,7 +78,7 @@ class DocumentLibrary:
                 shutil.copyfile(path, target)
             kept.append(target)
         with exclusive_ingest(self.settings):
-            summary = Ingestor(self.settings, self.store, show_progress=False).ingest(kept)
+            summary = Ingestor(self.settings, self.store, show_progress=False).ingest(kept, count_index=False)
         for name in summary.failed:  # keep nothing we could not index
             (self.uploads_dir / Path(name).name).unlink(missing_ok=True)
         self.translate_in_background()

@@ -235,8 +235,10 @@ class Ingestor:
         self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, sentences, sentence_vectors, stats)
         summary.pairs[doc_id] = pairs
 
-    def ingest(self, paths: list[Path], prune: bool = False) -> IngestSummary:
-        """Index the documents under `paths`; with `prune`, remove indexed documents not among them.
+    def ingest(self, paths: list[Path], prune: bool = False, count_index: bool = True) -> IngestSummary:
+        """Index the documents under `paths`; with `prune`, remove indexed documents not among them. With
+        `count_index`, the summary also counts the whole index (paragraphs, pairs, chunks: a read of every
+        document's entry); without, an ingest of a few files costs in proportion to them, not to the index.
 
         Callers hold `exclusive_ingest` around opening the store and ingesting.
         """
@@ -244,7 +246,7 @@ class Ingestor:
         summary = IngestSummary()
         summary.interrupted = self.store.remove_interrupted()
         files, summary.failed, summary.skipped = discover(paths)
-        indexed = self.store.documents()
+        indexed = self.store.documents(None if prune else [document_id(f.name) for f in files])
         checked = False
         # Parsed, embedded and written a group of documents at a time: peak memory is one group's texts
         # and vectors (or one document, which max_document_mb bounds), whatever the number of documents.
@@ -264,7 +266,8 @@ class Ingestor:
         if self.translator is not None:
             summary.translation = TwinMaker(self.store, self.translator).run(show_progress=self.show_progress)
         current_keyword_index(self.store, self.settings.keyword_index_dir, self.store.version()).close()
-        self._totals(summary)
+        if count_index:
+            self._totals(summary)
         summary.seconds = time.perf_counter() - started
         return summary
 

@@ -8,11 +8,13 @@ from vectorstore.keyword_index import FILE_NAME, KeywordIndex, current_keyword_i
 
 
 class ScriptedStore:
-    """The two calls the keyword index makes, over documents held in a dict; records what it was asked for."""
+    """The calls the keyword index makes, over documents held in a dict; records what it was asked for."""
 
     def __init__(self):
         self.documents: dict[str, tuple[str, list[StoredChunk]]] = {}
         self.read: list[str] = []
+        self.revisions_read: list[list[str] | None] = []
+        self.known: dict[tuple[str, str], set[str]] = {}  # (old version, new version) → what this "process" changed
 
     def put(self, doc_id: str, revision: str, *texts: str, lang: str = "nl") -> None:
         chunks = [
@@ -20,8 +22,12 @@ class ScriptedStore:
         ]
         self.documents[doc_id] = (revision, chunks)
 
-    def revisions(self) -> dict[str, str]:
-        return {doc_id: revision for doc_id, (revision, _) in self.documents.items()}
+    def revisions(self, doc_ids: list[str] | None = None) -> dict[str, str]:
+        self.revisions_read.append(doc_ids)
+        return {doc_id: revision for doc_id, (revision, _) in self.documents.items() if doc_ids is None or doc_id in doc_ids}
+
+    def changed_since(self, old: str, new: str) -> set[str] | None:
+        return self.known.get((old, new))
 
     def chunks_of(self, doc_ids: list[str]) -> list[StoredChunk]:
         self.read += doc_ids
@@ -62,6 +68,24 @@ def test_only_changed_documents_are_read_again(store, tmp_path):
     del store.documents["bus.txt"]
     index.catch_up(store, "v3")
     assert index.search("chauffeur", "fr", 5) == [] and "chauf" not in index.vocabulary
+
+
+def test_changes_the_store_knows_of_are_caught_up_without_reading_every_document(store, tmp_path):
+    index = current_keyword_index(store, tmp_path, "v1")
+    assert store.revisions_read == [None]  # a new index: every document
+
+    store.put("trein.txt", "1", "Treinpersoneel herkent slachtoffers.")
+    del store.documents["bus.txt"]
+    store.known[("v1", "v2")] = {"trein.txt", "bus.txt"}
+    store.read.clear()
+    index.catch_up(store, "v2")
+    assert store.revisions_read[-1] == ["bus.txt", "trein.txt"] and store.read == ["trein.txt"]
+    assert index.search("Treinpersoneel", "nl", 5)[0][0] == "trein.txt/0" and index.search("chauffeur", "fr", 5) == []
+    assert index.search("douaniers", "nl", 5)[0][0] == "haven.txt/0"  # untouched
+
+    store.put("haven.txt", "2", "De haven van Antwerpen.")  # written by another process: the store cannot tell
+    index.catch_up(store, "v3")
+    assert store.revisions_read[-1] is None and index.search("Antwerpen", "nl", 5)[0][0] == "haven.txt/0"
 
 
 def test_a_second_process_finds_the_index_current(store, tmp_path):

@@ -66,6 +66,31 @@ def test_another_process_ingest_is_answerable_at_once(small_index, tmp_path):
     assert {"haven.txt", "spoor.txt"} <= set(store.documents())
 
 
+def test_the_serving_process_follows_its_own_writes_document_by_document(small_index, tmp_path):
+    """An upload or removal in the serving process is caught up from the store's record of its own writes (no
+    read of every document's entry); after another process's write the store cannot tell, and all are compared."""
+    settings, store = small_index
+    assistant, library = Assistant(settings, store=store), DocumentLibrary(settings, store)
+    question = "Hoeveel douaniers leidde het havenproject in Terneuzen op?"
+    assert assistant.ask("Welke minister van Justitie sprak namens Luxemburg?", mode=Mode.EXTRACTIVE).citations  # caches warm
+    before = store.version()
+    (tmp_path / "haven.txt").write_text(HARBOUR, encoding="utf-8")
+    library.add([tmp_path / "haven.txt"])
+    assert store.changed_since(before, store.version()) == {"haven.txt"}
+    answer = assistant.ask(question, mode=Mode.EXTRACTIVE)
+    assert "haven.txt" in cited_docs(answer) and "61" in answer.text
+
+    library.remove("haven.txt")
+    assert store.changed_since(before, store.version()) == {"haven.txt"}
+    assert "haven.txt" not in cited_docs(assistant.ask(question, mode=Mode.EXTRACTIVE))
+
+    done = cli(settings.data_dir, "ingest", "--quiet", str(tmp_path / "haven.txt"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert store.changed_since(before, store.version()) is None
+    answer = assistant.ask(question, mode=Mode.EXTRACTIVE)
+    assert "haven.txt" in cited_docs(answer) and "61" in answer.text
+
+
 def test_an_interrupted_write_is_never_searched_and_is_cleaned_up(small_index, tmp_path, monkeypatch):
     settings, store = small_index
     (tmp_path / "haven.txt").write_text(HARBOUR, encoding="utf-8")

@@ -55,14 +55,18 @@ class KeywordIndex:
 
     def catch_up(self, store: ParagraphStore, version: str) -> None:
         """Bring the index to the store's `version` (read before calling): re-index the documents whose
-        revision changed, drop the removed ones. Nothing to do when it is there already."""
+        revision changed, drop the removed ones. Nothing to do when it is there already; when this process
+        made every change since the index's version, only the documents it wrote are compared."""
         with self.lock:
-            if self._state("version") == version:
+            at = self._state("version")
+            if at == version:
                 return
-            revisions = store.revisions()
+            known = store.changed_since(at, version) if at else None
+            wanted = sorted(known) if known is not None else None
+            revisions = store.revisions(wanted)
             self.db.execute("BEGIN IMMEDIATE")  # another process catching up waits here, then finds less to do
             try:
-                indexed = dict(self.db.execute("SELECT doc_id, revision FROM documents"))
+                indexed = self._revisions(wanted)
                 for doc_id, revision in indexed.items():
                     if revisions.get(doc_id) != revision:
                         self._remove(doc_id)
@@ -97,6 +101,13 @@ class KeywordIndex:
     def close(self) -> None:
         with self.lock:
             self.db.close()
+
+    def _revisions(self, doc_ids: list[str] | None) -> dict[str, str]:
+        """doc id → revision indexed, of every document or of those among `doc_ids`."""
+        if doc_ids is None:
+            return dict(self.db.execute("SELECT doc_id, revision FROM documents"))
+        marks = ", ".join("?" * len(doc_ids))
+        return dict(self.db.execute(f"SELECT doc_id, revision FROM documents WHERE doc_id IN ({marks})", doc_ids))
 
     def _state(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()

@@ -15,6 +15,7 @@ import json
 import shutil
 import threading
 import uuid
+from collections import deque
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -35,6 +36,7 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 
 _WRITING = "writing"  # registry state of a document whose chunks are being written
 _VERSION = "version"  # registry collection metadata: changes with every write
+_WRITES_KEPT = 1000  # of this process's writes, the last ones remembered for `changed_since`
 
 
 def _chroma_failure(error: BaseException) -> bool:
@@ -133,6 +135,9 @@ class ParagraphStore:
         self.settings = settings
         self.embeddings = embeddings
         self.written_version: str | None = None  # the version this process's last write set
+        # (version before, version after, document) of this process's last writes: who knows the version a cache
+        # was current at can tell what changed since without reading every document's entry (`changed_since`)
+        self._writes: deque[tuple[str, str, str]] = deque(maxlen=_WRITES_KEPT)
         self._lock = threading.RLock()  # one call at a time: a reopen must not pull the client from under a write
         self._open()
         recorded = (self.collection.metadata or {}).get("embedding_model")
@@ -182,9 +187,28 @@ class ParagraphStore:
         (Read afresh: a collection object keeps the metadata it was opened with.)"""
         return str((self.client.get_collection(self.registry.name).metadata or {}).get(_VERSION, ""))
 
-    def _bump_version(self) -> None:
+    def _bump_version(self, doc_id: str) -> None:
+        before = self.version()
         self.written_version = uuid.uuid4().hex
         self.registry.modify(metadata={_VERSION: self.written_version})
+        self._writes.append((before, self.written_version, doc_id))
+
+    def changed_since(self, old: str, new: str) -> set[str] | None:
+        """The documents written or removed between versions `old` and `new` when this process made every change
+        in between (and remembers them); None when it cannot tell (another process wrote, or too long ago)."""
+        if old == new:
+            return set()
+        with self._lock:  # (a background thread may be writing)
+            writes = list(self._writes)
+        changed, expected = set(), new
+        for before, after, doc_id in reversed(writes):
+            if after != expected:
+                return None
+            changed.add(doc_id)
+            if before == old:
+                return changed
+            expected = before
+        return None
 
     @_guarded
     def reopen(self) -> None:
@@ -194,22 +218,24 @@ class ParagraphStore:
             self.client.close()
             self._open()
 
-    def _registered(self) -> dict[str, dict]:
-        """doc id → registry entry of the fully indexed documents (not those an interrupted ingest left half-written)."""
-        entries = self.registry.get(include=["metadatas"])
+    def _registered(self, doc_ids: list[str] | None = None) -> dict[str, dict]:
+        """doc id → registry entry of the fully indexed documents (not those an interrupted ingest left half-written),
+        of all or of those among `doc_ids`."""
+        entries = self.registry.get(ids=doc_ids, include=["metadatas"]) if doc_ids != [] else {"ids": [], "metadatas": []}
         return {doc_id: meta for doc_id, meta in zip(entries["ids"], entries["metadatas"]) if meta.get("state") != _WRITING}
 
     @_guarded
-    def documents(self) -> dict[str, DocumentRecord]:
-        """The fully indexed documents."""
-        return {doc_id: _record(doc_id, meta) for doc_id, meta in self._registered().items()}
+    def documents(self, doc_ids: list[str] | None = None) -> dict[str, DocumentRecord]:
+        """The fully indexed documents: all, or those among `doc_ids` (work in proportion to them)."""
+        return {doc_id: _record(doc_id, meta) for doc_id, meta in self._registered(doc_ids).items()}
 
     @_guarded
-    def revisions(self) -> dict[str, str]:
-        """doc id → its revision, which changes with every write of its chunks or twins (fully indexed documents only)."""
+    def revisions(self, doc_ids: list[str] | None = None) -> dict[str, str]:
+        """doc id → its revision, which changes with every write of its chunks or twins (fully indexed documents
+        only; all, or those among `doc_ids`)."""
         return {
             doc_id: meta.get("revision") or f"{meta['content_hash']}:{meta.get('translation', '')}"  # (an index made before revisions)
-            for doc_id, meta in self._registered().items()
+            for doc_id, meta in self._registered(doc_ids).items()
         }
 
     @_guarded
@@ -258,7 +284,7 @@ class ParagraphStore:
             [{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s in sentences],
         )
         self._register(info, content_hash, stats)
-        self._bump_version()
+        self._bump_version(doc_id)
 
     @_guarded
     def originals(self, doc_id: str) -> list[StoredChunk]:
@@ -288,7 +314,7 @@ class ParagraphStore:
             [text for _, _, text in sentences], [{"doc_id": doc_id, "chunk_id": twin.chunk_id, "index": i} for twin, i, _ in sentences],
         )
         self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state, "revision": uuid.uuid4().hex}])
-        self._bump_version()
+        self._bump_version(doc_id)
 
     @_guarded
     def twins_of(self, chunk_ids: list[str]) -> list[StoredChunk]:
@@ -310,7 +336,7 @@ class ParagraphStore:
         self.registry.delete(ids=[doc_id])
         self.collection.delete(where={"doc_id": doc_id})
         self.sentences.delete(where={"doc_id": doc_id})
-        self._bump_version()
+        self._bump_version(doc_id)
 
     @_guarded
     def search(self, vector: np.ndarray, k: int) -> list[tuple[StoredChunk, float]]:
