@@ -135,6 +135,7 @@ class _Changed:
     doc: ParsedDocument
     chunks: list[Chunk]
     sentences: list[Sentence]
+    indexed_before: bool  # an update: its unchanged chunks' vectors are in the store
 
 
 # Texts (chunks + sentences) parsed and embedded before they are written: large enough for the
@@ -203,7 +204,7 @@ class Ingestor:
         """Vectors of the group's chunks and sentences (stored ones reused, keyed by content-derived ids),
         the rest embedded together in length-sorted batches (less padding: close to the bare model's speed)."""
         vectors: dict[str, np.ndarray] = {}
-        for changed in to_write:
+        for changed in (c for c in to_write if c.indexed_before):
             vectors |= self.store.stored_embeddings(changed.doc.info.doc_id)
         new_chunks = {c.chunk_id: c.text for changed in to_write for c in changed.chunks if c.chunk_id not in vectors}
         new_sentences = {s.sentence_id: s.text for changed in to_write for s in changed.sentences if s.sentence_id not in vectors}
@@ -287,7 +288,7 @@ class Ingestor:
             (summary.updated if known else summary.added).append(doc.info.doc_id)
             chunks = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars)
             sentences = [s for c in chunks for s in chunk_sentences(c)]
-            yield _Changed(doc, chunks, sentences)
+            yield _Changed(doc, chunks, sentences, indexed_before=known is not None)
 
     def _totals(self, summary: IngestSummary) -> None:
         for record in self.store.documents().values():
