@@ -132,6 +132,14 @@ def quantities(text: str) -> set[str]:
     return found | {m.group(1).lower() for m in _COUNTED.finditer(text)}
 
 
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.? ((?:1[89]|20)\d\d)\b", re.I)
+
+
+def months_named(text: str) -> set[str]:
+    """The months `text` names with their year, as "yyyy-mm" ("in december 2016", "le 2 juillet 2021")."""
+    return {f"{m.group(2)}-{_MONTHS[m.group(1).lower()]:02d}" for m in _MONTH_YEAR.finditer(text)}
+
+
 def find_date(text: str) -> str | None:
     """The first date written in `text` (Dutch, French or English month names, or d-m-yyyy), ISO-formatted."""
     candidates = []

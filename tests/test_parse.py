@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from core.text import find_date
+from core.text import find_date, months_named
 from ingest.chunking import chunk_paragraphs
 from ingest.parse import parse_document, parse_paragraphs
 from ingest.repair import _continuation_index, ends_mid_sentence
@@ -141,6 +141,19 @@ def test_document_metadata(parsed):
 )
 def test_find_date(text, expected):
     assert find_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Qui a signé la déclaration de décembre 2016 ?", {"2016-12"}),
+        ("According to the July 2021 message and the release of 2 December 2016", {"2021-07", "2016-12"}),
+        ("Wat gebeurde er in mei 2019?", {"2019-05"}),
+        ("Wat besliste de 2016 intentieverklaring?", set()),  # a bare year names no month
+    ],
+)
+def test_months_named(text, expected):
+    assert months_named(text) == expected
 
 
 def test_derived_metadata_without_sidecar(tmp_path: Path):

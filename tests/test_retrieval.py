@@ -1,0 +1,31 @@
+"""Hybrid retrieval on a real index (real Chroma, real e5)."""
+
+import json
+
+from assistant import retrieval
+from assistant.retrieval import HybridRetriever
+from ingest.pipeline import Ingestor
+from vectorstore.store import ParagraphStore
+
+
+def test_a_month_the_question_names_favours_the_document_dated_then(settings, embeddings, tmp_path, monkeypatch):
+    """Two reports of a meeting, the one of June 2020 a little closer in wording; asked about March 2019, the
+    March 2019 report comes first, by its date alone (without the date weight the June one does)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "report-march.txt").write_text("De werkgroep kwam samen in Maastricht om de gezamenlijke controles te evalueren.\n")
+    (docs / "report-june.txt").write_text(
+        "De werkgroep arbeidsuitbuiting kwam samen in Maastricht om de gezamenlijke controles te evalueren.\n"
+    )
+    dates = {"report-march.txt": {"date": "2019-03-14"}, "report-june.txt": {"date": "2020-06-02"}}
+    (docs / "metadata.json").write_text(json.dumps(dates))
+    store = ParagraphStore(settings, embeddings)
+    Ingestor(settings, store, show_progress=False).ingest([docs])
+    question = "Why did the labour exploitation working group meet in Maastricht in March 2019?"
+
+    def first_document() -> str:
+        return HybridRetriever(store, settings).retrieve(question, "en", 2).passages[0].doc_id
+
+    assert first_document() == "report-march.txt"
+    monkeypatch.setattr(retrieval, "DATE_WEIGHT", 0.0)
+    assert first_document() == "report-june.txt"
