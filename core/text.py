@@ -101,9 +101,12 @@ _MONTHS = {
     )
     for name in names
 }
-_WRITTEN_DATE = re.compile(r"\b(\d{1,2})(?:er)?\.? (" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.? (\d{4})\b", re.I)
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))  # longest first: "juillet" before "juil"
+_YEAR_DIGITS = r"(?:1[89]|20)\d\d"
+_WRITTEN_DATE = re.compile(r"\b(\d{1,2})(?:er)?\.? (" + _MONTH_NAMES + r")\.? (\d{4})\b", re.I)
+_MONTH_YEAR = re.compile(r"\b(" + _MONTH_NAMES + r")\.? (" + _YEAR_DIGITS + r")\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_YEAR = re.compile(r"\b" + _YEAR_DIGITS + r"\b")
 _MONTH = re.compile(r"\b(?:" + "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True)) + r")\b", re.I)
 _UNITS = (
     "jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|uren|minuten|keer|procent|euro|miljoen|miljard"
@@ -130,9 +133,6 @@ def quantities(text: str) -> set[str]:
     "twee keer"; not "the three countries"), of `text`."""
     found = {n for n in numbers(text) if not _YEAR.fullmatch(n)}
     return found | {m.group(1).lower() for m in _COUNTED.finditer(text)}
-
-
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.? ((?:1[89]|20)\d\d)\b", re.I)
 
 
 def months_named(text: str) -> set[str]:
