@@ -6,7 +6,7 @@ each edited to be unique (a document number in the title and in every paragraph,
 country and city names swapped). Then, per size, into a fresh data dir:
 
 - cold ingest through the real CLI (`benelux-qa ingest --quiet DIR`), its wall time and peak RSS
-  (that child process's max RSS, from os.wait4);
+  (that process's max RSS, reported by a small launcher so that the benchmark's own memory does not count);
 - adding ONE 3-paragraph document through the CLI (the whole command, as a user runs it), and another
   in-process through `DocumentLibrary.add`, as an upload in the running web UI does (models loaded);
   each REPEATS times, one new document at a time, the median reported (one such add is a fraction of a second);
@@ -86,20 +86,32 @@ def build_collection(folder: Path, size: int, pool: list[str], paragraphs: int) 
         (folder / f"synthetic_{number:05d}.txt").write_text(synthetic_document(number, pool, paragraphs), encoding="utf-8")
 
 
+# Runs a command and writes its wall seconds and peak RSS (KB) to the file argv[1]. A child started straight from
+# this benchmark would report at least the benchmark's own RSS (Linux counts the memory a process had before its
+# exec, here the benchmark's, which holds the models once the first size is measured); from this small
+# launcher it reports its own.
+_LAUNCHER = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[2:])
+seconds = time.perf_counter() - started
+open(sys.argv[1], "w").write(f"{seconds} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+sys.exit(code)
+"""
+
+
 def run_cli(env: dict, *args: str) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) of that one process, and its output; raises if it fails."""
     command = [str(Path(sys.executable).with_name("benelux-qa")), *args]
-    with tempfile.TemporaryFile("w+") as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        output = out.read()
-    if process.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{output}")
-    return seconds, usage.ru_maxrss / 1024, output
+    with tempfile.TemporaryDirectory() as scratch:
+        measured, log = Path(scratch) / "measured", Path(scratch) / "output"
+        with log.open("w") as out:
+            returncode = subprocess.call([sys.executable, "-c", _LAUNCHER, str(measured), *command], stdout=out, stderr=subprocess.STDOUT, env=env)
+        output = log.read_text()
+        if returncode:
+            raise RuntimeError(f"{' '.join(command)} failed ({returncode}):\n{output}")
+        seconds, max_rss_kb = measured.read_text().split()
+    return float(seconds), int(max_rss_kb) / 1024, output
 
 
 def model_load_seconds(models_dir: Path) -> float:
