@@ -36,6 +36,7 @@ import numpy as np
 from filelock import FileLock
 
 from models.errors import ProvisioningError
+from models.heap import steady_heap
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -364,4 +365,5 @@ def load_embedder(model: str | Path, device: str = "cpu") -> SentenceTransformer
     """A SentenceTransformer from a local folder or an already-cached model name; never downloads."""
     from sentence_transformers import SentenceTransformer
 
+    steady_heap()  # before the first batch: the model's activations are what fragments the heap
     return SentenceTransformer(str(model), device=device, local_files_only=True)

