@@ -23,7 +23,7 @@ from ingest.translation import Translator
 from ingest.twins import TranslationSummary, TwinMaker
 from vectorstore.ingest_lock import IngestLease
 from vectorstore.keyword_index import current_keyword_index
-from vectorstore.store import ParagraphStore
+from vectorstore.store import NewDocument, ParagraphStore
 
 
 @dataclass
@@ -218,7 +218,8 @@ class Ingestor:
         summary.embedded += len(new_chunks)
         return vectors
 
-    def _write(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> None:
+    def _prepared(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> NewDocument:
+        """The document's entries as the store writes them: its chunks paired across languages, with their vectors."""
         doc, chunks, sentences = changed.doc, changed.chunks, changed.sentences
         doc_id = doc.info.doc_id
         chunk_vectors = np.stack([vectors[c.chunk_id] for c in chunks])
@@ -233,8 +234,8 @@ class Ingestor:
             summary.flagged[doc_id] = list(doc.flagged)
         stats |= {f"paragraphs_{lang}": n for lang, n in langs.items()}
         sentence_vectors = np.stack([vectors[s.sentence_id] for s in sentences]) if sentences else np.empty((0, 0))
-        self.store.write_document(doc.info, doc.content_hash, chunks, chunk_vectors, sentences, sentence_vectors, stats)
         summary.pairs[doc_id] = pairs
+        return NewDocument(doc.info, doc.content_hash, chunks, chunk_vectors, sentences, sentence_vectors, stats)
 
     def ingest(self, paths: list[Path], prune: bool = False, count_index: bool = True) -> IngestSummary:
         """Index the documents under `paths`; with `prune`, remove indexed documents not among them. With
@@ -256,8 +257,7 @@ class Ingestor:
                 self.store.check_dimension()
                 checked = True
             vectors = self._vectors(group, summary)
-            for changed in group:
-                self._write(changed, vectors, summary)
+            self.store.write_documents([self._prepared(changed, vectors, summary) for changed in group])
             del vectors
         if prune:
             keep = {document_id(f.name) for f in files}

@@ -4,10 +4,11 @@ Embedded on disk (PersistentClient in the data dir) by default; a Chroma server 
 `BENELUX_QA_CHROMA_HOST` is set. The chunk collection records which embedding model filled it,
 and opening it with another model is an error rather than silent garbage.
 
-A document is marked as being written in the registry before its chunks are, and registered when
-they all are: only registered documents are listed and searched, and an ingest first removes what
-an interrupted one left. Every change bumps the store's version, so a reader tells in one call
-whether its caches (the BM25 index, the list of documents) are current.
+Documents are marked as being written in the registry before their chunks are, and registered when
+they all are (an ingest writes a group of documents at once: Chroma's cost is mostly per call): only
+registered documents are listed and searched, and an ingest first removes what an interrupted one left.
+Every change bumps the store's version, so a reader tells in one call whether its caches (the BM25
+index, the list of documents) are current.
 """
 
 import functools
@@ -17,6 +18,7 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 
 import chromadb
@@ -130,14 +132,28 @@ def _chunk_metadata(chunk: Chunk, info: DocumentInfo, content_hash: str) -> dict
     }
 
 
+@dataclass
+class NewDocument:
+    """A document's entries as `ParagraphStore.write_documents` stores them (`sentence_vectors`: one per sentence,
+    in order; any shape when there is none)."""
+
+    info: DocumentInfo
+    content_hash: str
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray
+    stats: dict[str, int]
+
+
 class ParagraphStore:
     def __init__(self, settings: Settings, embeddings: ParagraphEmbeddings):
         self.settings = settings
         self.embeddings = embeddings
         self.written_version: str | None = None  # the version this process's last write set
-        # (version before, version after, document) of this process's last writes: who knows the version a cache
+        # (version before, version after, documents) of this process's last writes: who knows the version a cache
         # was current at can tell what changed since without reading every document's entry (`changed_since`)
-        self._writes: deque[tuple[str, str, str]] = deque(maxlen=_WRITES_KEPT)
+        self._writes: deque[tuple[str, str, frozenset[str]]] = deque(maxlen=_WRITES_KEPT)
         self._lock = threading.RLock()  # one call at a time: a reopen must not pull the client from under a write
         self._open()
         recorded = (self.collection.metadata or {}).get("embedding_model")
@@ -187,11 +203,11 @@ class ParagraphStore:
         (Read afresh: a collection object keeps the metadata it was opened with.)"""
         return str((self.client.get_collection(self.registry.name).metadata or {}).get(_VERSION, ""))
 
-    def _bump_version(self, doc_id: str) -> None:
+    def _bump_version(self, doc_ids: Iterable[str]) -> None:
         before = self.version()
         self.written_version = uuid.uuid4().hex
         self.registry.modify(metadata={_VERSION: self.written_version})
-        self._writes.append((before, self.written_version, doc_id))
+        self._writes.append((before, self.written_version, frozenset(doc_ids)))
 
     def changed_since(self, old: str, new: str) -> set[str] | None:
         """The documents written or removed between versions `old` and `new` when this process made every change
@@ -201,10 +217,10 @@ class ParagraphStore:
         with self._lock:  # (a background thread may be writing)
             writes = list(self._writes)
         changed, expected = set(), new
-        for before, after, doc_id in reversed(writes):
+        for before, after, doc_ids in reversed(writes):
             if after != expected:
                 return None
-            changed.add(doc_id)
+            changed |= doc_ids
             if before == old:
                 return changed
             expected = before
@@ -246,13 +262,21 @@ class ParagraphStore:
             self.delete_document(doc_id)
         return interrupted
 
-    def _register(self, info: DocumentInfo, content_hash: str, stats: dict[str, int], state: str = "ready") -> None:
-        meta = {
-            "title": info.title, "date": info.date or "", "kind": info.kind, "languages": ",".join(info.languages),
-            "content_hash": content_hash, "stats": json.dumps(stats), "state": state, "translation": "",
-            "revision": uuid.uuid4().hex,
-        }
-        self.registry.upsert(ids=[info.doc_id], embeddings=[[1.0]], documents=[info.title], metadatas=[meta])
+    def _register(self, documents: list[NewDocument], state: str = "ready") -> None:
+        """Registry entries for `documents`: being written (without hash or stats), or ready."""
+        ready = state != _WRITING
+        metas = [
+            {
+                "title": d.info.title, "date": d.info.date or "", "kind": d.info.kind, "languages": ",".join(d.info.languages),
+                "content_hash": d.content_hash if ready else "", "stats": json.dumps(d.stats if ready else {}), "state": state,
+                "translation": "", "revision": uuid.uuid4().hex,
+            }
+            for d in documents
+        ]
+        self.registry.upsert(
+            ids=[d.info.doc_id for d in documents], embeddings=[[1.0]] * len(documents), documents=[d.info.title for d in documents],
+            metadatas=metas,
+        )
 
     # Chunks ---------------------------------------------------------------------------------
 
@@ -266,25 +290,29 @@ class ParagraphStore:
         return vectors
 
     @_guarded
-    def write_document(
-        self, info: DocumentInfo, content_hash: str, chunks: list[Chunk], vectors: np.ndarray,
-        sentences: list[Sentence], sentence_vectors: np.ndarray, stats: dict[str, int],
-    ) -> None:
-        """Replace a document's chunks and sentences. It is marked as being written first and registered
-        last: if the write is interrupted, the document is never searched and the next ingest redoes it."""
-        doc_id = info.doc_id
+    def write_documents(self, documents: list[NewDocument]) -> None:
+        """Replace these documents' chunks and sentences, in a few calls for all of them (Chroma's cost is mostly
+        per call). They are marked as being written first and registered last: if the write is interrupted, none
+        of them is ever searched and the next ingest redoes them."""
+        if not documents:
+            return
+        doc_ids = [d.info.doc_id for d in documents]
         restamp(self.settings)
-        self._register(info, "", {}, state=_WRITING)
+        self._register(documents, state=_WRITING)
+        chunks = [(c, d) for d in documents for c in d.chunks]
         _replace(
-            self.collection, doc_id, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-            [_chunk_metadata(c, info, content_hash) for c in chunks],
+            self.collection, doc_ids, [c.chunk_id for c, _ in chunks], np.concatenate([d.vectors for d in documents]),
+            [c.text for c, _ in chunks], [_chunk_metadata(c, d.info, d.content_hash) for c, d in chunks],
         )
+        with_sentences = [d for d in documents if d.sentences]
+        sentences = [(s, d.info.doc_id) for d in with_sentences for s in d.sentences]
         _replace(
-            self.sentences, doc_id, [s.sentence_id for s in sentences], sentence_vectors, [s.text for s in sentences],
-            [{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s in sentences],
+            self.sentences, doc_ids, [s.sentence_id for s, _ in sentences],
+            np.concatenate([d.sentence_vectors for d in with_sentences]) if with_sentences else np.empty((0, 0)),
+            [s.text for s, _ in sentences], [{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s, doc_id in sentences],
         )
-        self._register(info, content_hash, stats)
-        self._bump_version(doc_id)
+        self._register(documents)
+        self._bump_version(doc_ids)
 
     @_guarded
     def originals(self, doc_id: str) -> list[StoredChunk]:
@@ -314,7 +342,7 @@ class ParagraphStore:
             [text for _, _, text in sentences], [{"doc_id": doc_id, "chunk_id": twin.chunk_id, "index": i} for twin, i, _ in sentences],
         )
         self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state, "revision": uuid.uuid4().hex}])
-        self._bump_version(doc_id)
+        self._bump_version([doc_id])
 
     @_guarded
     def twins_of(self, chunk_ids: list[str]) -> list[StoredChunk]:
@@ -336,7 +364,7 @@ class ParagraphStore:
         self.registry.delete(ids=[doc_id])
         self.collection.delete(where={"doc_id": doc_id})
         self.sentences.delete(where={"doc_id": doc_id})
-        self._bump_version(doc_id)
+        self._bump_version([doc_id])
 
     @_guarded
     def search(self, vector: np.ndarray, k: int) -> list[tuple[StoredChunk, float]]:
@@ -396,9 +424,9 @@ def _upsert(collection, ids: list[str], vectors: np.ndarray, texts: list[str], m
         )
 
 
-def _replace(collection, doc_id: str, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
-    """Make `collection` hold exactly these entries for `doc_id`: upsert them, then delete the others."""
-    old_ids = set(collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+def _replace(collection, doc_ids: list[str], ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
+    """Make `collection` hold exactly these entries for the documents `doc_ids`: upsert them, then delete the others."""
+    old_ids = set(collection.get(where={"doc_id": {"$in": doc_ids}}, include=[])["ids"])
     _upsert(collection, ids, vectors, texts, metadatas)
     stale = sorted(old_ids - set(ids))
     if stale:
