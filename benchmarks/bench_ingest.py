@@ -2,7 +2,8 @@
 
 Reports cold and warm ingest time, texts (chunks and their sentences) embedded per second against
 the bare model on the same texts, the no-change re-ingest time of the real command, peak memory, index size and what was found.
-Usage: .venv/bin/python benchmarks/bench_ingest.py [--out FILE.json]
+Usage: .venv/bin/python benchmarks/bench_ingest.py [--corpus FOLDER] [--out FILE.json]
+(e.g. --corpus on a collection bench_scale.py --keep made, where the per-document costs add up)
 """
 
 import argparse
@@ -35,7 +36,10 @@ def ingest_once(settings: Settings, embeddings: ParagraphEmbeddings):
 
 
 def cli_seconds(settings: Settings) -> float:
-    env = {**os.environ, "BENELUX_QA_DATA_DIR": str(settings.data_dir), "BENELUX_QA_MODELS_DIR": str(settings.resolved_models_dir)}
+    env = {  # the same documents, and no machine translation (the in-process ingest made none): nothing to do
+        **os.environ, "BENELUX_QA_DATA_DIR": str(settings.data_dir), "BENELUX_QA_MODELS_DIR": str(settings.resolved_models_dir),
+        "BENELUX_QA_CORPUS_DIR": str(settings.corpus_dir), "BENELUX_QA_MACHINE_TRANSLATION": "false",
+    }
     started = time.perf_counter()
     subprocess.run([str(Path(sys.executable).with_name("benelux-qa")), "ingest", "--quiet"], check=True, capture_output=True, env=env)
     return time.perf_counter() - started
@@ -44,8 +48,9 @@ def cli_seconds(settings: Settings) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="also write the numbers as JSON")
+    parser.add_argument("--corpus", type=Path, help="a folder of .txt documents instead of the bundled corpus")
     args = parser.parse_args()
-    base = Settings()
+    base = Settings(**({"corpus_dir": args.corpus} if args.corpus else {}))
     with tempfile.TemporaryDirectory() as tmp:
         cold_settings = base.model_copy(update={"data_dir": Path(tmp) / "cold", "models_dir": base.resolved_models_dir})
         started = time.perf_counter()
