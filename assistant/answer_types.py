@@ -10,7 +10,7 @@ from "holds none".
 import re
 from enum import Enum
 
-from core.text import WORD, mentions_time, names, quantities
+from core.text import PHONE_NUMBER, PREFIX, WORD, counted_things, fold_accents, names, quantities, times
 
 
 class AnswerType(str, Enum):
@@ -34,22 +34,23 @@ _CUES = {
     r"|welk (?:tele)?(?:foon)?nummer|quel numéro",
     AnswerType.PERCENTAGE: r"(?:what|which|welk|quel(?:le)?) (?:percentage|pourcentage|share|proportion|part)|hoeveel procent",
     AnswerType.MONEY: r"how much (?:money|funding|did|does|will)|hoeveel (?:geld|kost|heeft|kostte)|wat (?:kost|kostte)|gekost"
-    r"|combien (?:d'argent|coûte|a coûté)|(?:what|which|welk|quel) (?:budget|bedrag|montant|price|prijs|prix)|funding",
+    r"|combien (?:d'argent|coûte|a coûté)|(?:what|which|welk|quel) (?:bedrag|montant|price|prijs|prix)|funding|budget",
     AnswerType.WEBSITE: r"(?:which|what|welke?|quel|sur quel) (?:website|site|web ?page|webpagina|url)|op welke (?:website|site)",
     AnswerType.QUANTITY: r"how (?:many|much|long|often)|what (?:amount|number|percentage|share)|hoeveel|hoe (?:lang|vaak|groot)"
     r"|welk (?:bedrag|aantal|percentage)|combien|quel(?:le)? (?:montant|nombre|pourcentage|budget|durée)|pendant combien",
-    AnswerType.DATE: r"when|what (?:date|year)|in which year|since when|wanneer|welke datum|in welk jaar|sinds wanneer|quand"
-    r"|quelle date|en quelle année|depuis quand|à quelle date",
+    AnswerType.DATE: r"when|(?:what|which) (?:date|year|month)|since when|wanneer|welke datum|in welk jaar|in welke maand"
+    r"|sinds wanneer|quand|quelle date|en quelle année|(?:en|de) quel mois|depuis quand|à quelle date",
     AnswerType.PLACE: r"where|in which (?:city|country|town)|waar|in welke (?:stad|plaats|gemeente)|welk land|où"
     r"|dans quelle (?:ville|commune)|quel pays",
-    AnswerType.ENTITY: r"who|whom|whose|which (?:organisation|organization|minister|authority)|wie|welke (?:organisatie|minister|instantie)"
-    r"|qui|quel(?:le)? (?:organisation|ministre|autorité)",
+    AnswerType.ENTITY: r"who|whom|whose|which (?:organisation|organization|minister|authority|company)|wie"
+    r"|welke (?:organisatie|minister|instantie)|welk bedrijf|qui|quel(?:le)? (?:organisation|ministre|autorité|entreprise|société)"
+    r"|hoe he(?:et|ten)|wat is de naam|comment s['’]appell?e(?:nt)?|quel est le nom|what is the name|what is \S+(?: \S+){0,4} called",
 }
 _PATTERNS = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in _CUES.items()}
 # What a sentence must hold to answer a question about something written in a fixed form.
 FORMS = {
     AnswerType.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.\w"),
-    AnswerType.PHONE: re.compile(r"\+?\d(?:[\s./()-]?\d){6,}"),  # seven or more digits in one run
+    AnswerType.PHONE: PHONE_NUMBER,
     AnswerType.PERCENTAGE: re.compile(r"%|\b(?:procent|pour ?cent|per ?cent)\b", re.IGNORECASE),
     AnswerType.MONEY: re.compile(r"[€$£]|\b(?:euros?|EUR|dollars?|gratis|kosteloos|gratuite?s?|free of charge)\b", re.IGNORECASE),
     AnswerType.WEBSITE: re.compile(r"https?://|www\.|\b[\w-]+\.(?:nl|be|lu|fr|eu|int|org|com|net)\b", re.IGNORECASE),
@@ -74,11 +75,12 @@ def holds(sentence: str, kind: AnswerType, question: str = "") -> bool:
     if kind in FORMS:
         return bool(FORMS[kind].search(sentence))
     if kind is AnswerType.DATE:
-        return mentions_time(sentence)
-    if kind is AnswerType.QUANTITY:
-        return bool(quantities(sentence) - quantities(question))
+        return bool(times(sentence) - times(question))
+    asked = {word[:PREFIX] for word in WORD.findall(fold_accents(question.lower()))}
+    if kind is AnswerType.QUANTITY:  # a new number, or a number word counting what is asked: "twee experts" for "combien d'experts"
+        return bool(quantities(sentence) - quantities(question) or counted_things(sentence) & asked)
     if kind in (AnswerType.ENTITY, AnswerType.PLACE):
-        return bool(names(sentence) - names(question))
+        return any(name[:PREFIX] not in asked for name in names(sentence))  # "Suisse" does not answer "l'application suisse"
     return True
 
 

@@ -121,17 +121,31 @@ NUMBER_WORDS = frozenset({
 
 
 _COUNTED = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:" + _UNITS + r")\b", re.I)
+_NUMBER_WORD_BEFORE = re.compile(r"\b(?:" + "|".join(NUMBER_WORDS) + r")\s+(\w+)", re.I)
+PHONE_NUMBER = re.compile(r"\+?\d(?:[\s./()-]?\d){6,}")  # seven or more digits in one run
+# Numbers that count nothing: the day of a date ("24 maart", "le 22 avril"), a time of day, a phone number, an address.
+_NOT_COUNTING = re.compile(
+    r"\b\d{1,2}(?:er)?\.? (?:" + _MONTH_NAMES + r")\b|" + _NUMERIC_DATE.pattern
+    + r"|\b\d{1,2}[:.h]\d{2}\b|\S+@\S+|https?://\S+|www\.\S+|" + PHONE_NUMBER.pattern,
+    re.I,
+)
 
 
-def mentions_time(text: str) -> bool:
-    """A date, a year or a month name ("2016", "19 maart", "eind november")."""
-    return bool(_YEAR.search(text) or _MONTH.search(text) or _NUMERIC_DATE.search(text))
+def counted_things(text: str) -> set[str]:
+    """What number words count in `text`, by their folded first letters ("twee experts" → {"exper"})."""
+    return {fold_accents(m.group(1).lower())[:PREFIX] for m in _NUMBER_WORD_BEFORE.finditer(text)}
+
+
+def times(text: str) -> set[str]:
+    """The years, months and numeric dates `text` names ("2016", "month 3" for "19 maart" or "mars", "2-12-2016")."""
+    found = set(_YEAR.findall(text)) | {m.group() for m in _NUMERIC_DATE.finditer(text)}
+    return found | {f"month {_MONTHS[m.group().lower()]}" for m in _MONTH.finditer(text)}
 
 
 def quantities(text: str) -> set[str]:
-    """The numbers that are not years ("61", "15"), and number words that count a unit ("trois ans",
-    "twee keer"; not "the three countries"), of `text`."""
-    found = {n for n in numbers(text) if not _YEAR.fullmatch(n)}
+    """The numbers that count something ("61", "15"; not years, dates, times of day or phone numbers), and number
+    words that count a unit ("trois ans", "twee keer"; not "the three countries"), of `text`."""
+    found = {n for n in numbers(_NOT_COUNTING.sub(" ", text)) if not _YEAR.fullmatch(n)}
     return found | {m.group(1).lower() for m in _COUNTED.finditer(text)}
 
 

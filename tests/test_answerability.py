@@ -32,6 +32,11 @@ from assistant.evidence import ScoredSentence, choose_sentences, holders_first
         ("How much EU funding did the project receive?", AnswerType.MONEY),
         ("On which website can you look up your test result?", AnswerType.WEBSITE),
         ("Hoe kun je ongewenste datakosten voorkomen?", AnswerType.OTHER),
+        ("In welke maand is versie 2.0 uitgebracht?", AnswerType.DATE),
+        ("Hoe heet de Belgische corona-app?", AnswerType.ENTITY),
+        ("Comment s’appelle l'application suisse ?", AnswerType.ENTITY),
+        ("Quelle entreprise a réalisé l'audit ?", AnswerType.ENTITY),
+        ("What was the budget of the awareness campaign?", AnswerType.MONEY),
     ],
 )
 def test_answer_types(question, kind):
@@ -45,6 +50,17 @@ def test_holds_looks_beyond_what_the_question_says():
     assert not holds("De verklaring werd ondertekend door de ministers.", AnswerType.DATE)
     assert holds("Namens Luxemburg tekende Félix Braz.", AnswerType.ENTITY, "Wie tekende namens Luxemburg?")
     assert not holds("Namens Luxemburg werd getekend.", AnswerType.ENTITY, "Wie tekende namens Luxemburg?")
+    assert not holds("En Suisse, l'application est désactivée.", AnswerType.ENTITY, "Comment s'appelle l'application suisse ?")
+    assert not holds("De app werd in 2020 gelanceerd.", AnswerType.DATE, "Wat gebeurde er in 2020?")
+
+
+def test_numbers_that_count_nothing_do_not_answer_how_many():
+    question = "Hoeveel mensen hebben de hulplijn gebeld?"
+    assert not holds("Bel de hulplijn op 0800-1508 (gratis), maandag tot vrijdag 8.00 - 20.00 uur.", AnswerType.QUANTITY, question)
+    assert not holds("Eindverslag Onderzoek CoronaMelder (24 maart 2021).", AnswerType.QUANTITY, question)
+    assert holds("Tot nu toe belden 1200 mensen de hulplijn.", AnswerType.QUANTITY, question)
+    assert holds("Er zijn twee experts betrokken.", AnswerType.QUANTITY, "Combien d'experts ont participé ?")
+    assert not holds("De drie landen werken samen.", AnswerType.QUANTITY, "Combien d'experts ont participé ?")
 
 
 @pytest.mark.parametrize(
