@@ -183,9 +183,10 @@ def _markdown_text(path: Path, data: bytes) -> str:
 
 _HTML_DROP = ["head", "script", "style", "nav", "header", "footer", "noscript", "template", "iframe"]
 _HTML_BLOCKS = [
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "section", "article", "main",
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "section", "article", "main",
     "br", "hr", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "table", "caption", "figcaption", "address",
 ]  # fmt: skip
+_HTML_LIST_ITEMS = ["li"]  # the items of one list stay one paragraph, each marked "•"
 
 
 def _html_text(path: Path, data: bytes) -> str:
@@ -198,6 +199,8 @@ def _html_text(path: Path, data: bytes) -> str:
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_before("\n\n")
         tag.insert_after("\n\n")
+    for tag in soup.find_all(_HTML_LIST_ITEMS):
+        tag.insert_before(" • ")
     paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_SEPARATOR.split(soup.get_text()))
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -8,6 +8,7 @@ from ingest.loaders import strip_markdown
 _BLOCK = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.UNICODE)  # a run of non-blank lines
 _URL_BRACKETS = re.compile(r"<(https?://[^>\s]+)>")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_LIST_ITEM = re.compile(r"^[ \t]*[-*+–•][ \t]+", re.MULTILINE)  # a line that starts an item of a list
 # What a website or a page layout adds around the text: navigation, and teasers of other articles.
 _FURNITURE = re.compile(
     r"^(?:<\s*terug|terug|retour|back|actueel|meer nieuwsberichten|lees meer|print|delen|share)$", re.IGNORECASE
@@ -16,9 +17,12 @@ _TEASER = re.compile(r"(?:\.\.\.|…)\s*(?:lees meer|lire la suite|read more)$",
 
 
 def clean(text: str) -> str:
-    """One paragraph as users read it: lines joined, markdown emphasis and URL brackets removed."""
+    """One paragraph as users read it: lines joined, markdown emphasis and URL brackets removed; the items of
+    a list marked "•", which ends a sentence (a line-start "-" would read as a dash once the lines are joined)."""
     text = strip_markdown(text)
     text = _URL_BRACKETS.sub(r"\1", text)
+    if len(_LIST_ITEM.findall(text)) >= 2:
+        text = _LIST_ITEM.sub("• ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

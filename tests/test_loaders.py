@@ -196,8 +196,7 @@ def test_html(tmp_path):
         NL_1,
         FR_1,
         "Deuxième ligne & fin.",
-        "eerste punt",
-        "tweede punt",
+        "• eerste punt • tweede punt",  # one list, one paragraph (as in Markdown), its items marked
         "<img src=x onerror=alert(1)>",
     ]
     assert "alert(\"x\")" not in text and "commentaar" not in text

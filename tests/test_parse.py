@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from core.sentences import split_sentences
 from core.text import find_date, months_named
 from ingest.chunking import chunk_paragraphs
 from ingest.parse import parse_document, parse_paragraphs
@@ -111,6 +112,26 @@ def test_long_paragraphs_are_split_at_sentence_boundaries(parsed):
         assert all(len(c.text) <= 1300 for c in parts)
         assert all(c.text[-1] in ".!?" for c in parts[:-1]), "cut inside a sentence"
     assert max(c.part for c in chunks) >= 3, "the 2,600-character list of actions should be split"
+
+
+def test_no_sentence_ends_inside_parentheses():
+    titles = ("- Evaluatie CoronaMelder: een overzicht na 9 maanden (28 mei 2021) - Samenvatting evaluatie CoronaMelder: een "
+              "overzicht na 9 maanden (28 mei 2021) - Grip op de CoronaMelder - Kwalitatief Onderzoek (24 maart 2021)")
+    assert split_sentences(titles, "nl") == [titles]  # sentencex alone cuts after "(28 mei"
+    text = "Een zin (28 mei 2021) over iets. Een tweede zin (met haakjes). Een derde zin."
+    assert [s.strip() for s in split_sentences(text, "nl")] == ["Een zin (28 mei 2021) over iets.", "Een tweede zin (met haakjes).", "Een derde zin."]
+
+
+def test_list_items_are_sentences_and_short_items_stay_with_their_introduction():
+    text = ("Gebruik van de app is veilig. Daar zorgen we voor:\n- De app wordt voortdurend getest.\n- De app kent niet jouw naam.\n\n"
+            "Vanaf 30 november werkt de app samen met de apps uit:\n- Duitsland\n- Italië\n- Slovenië\n\nWaarom deze samenwerking?\n\n"
+            "Je kunt een buitenlandse gebruiker van een corona-app tegenkomen in Nederland.")
+    sentences = [[s.strip() for s in split_sentences(p.text, "nl")] for p in parse_paragraphs(text)]
+    assert sentences[0] == [
+        "Gebruik van de app is veilig.", "Daar zorgen we voor:", "• De app wordt voortdurend getest.", "• De app kent niet jouw naam."
+    ]
+    assert "Vanaf 30 november werkt de app samen met de apps uit: • Duitsland • Italië • Slovenië" in sentences[1]
+    assert "Waarom deze samenwerking?" in sum(sentences, [])
 
 
 def test_chunk_ids_are_stable_and_content_derived(parsed):
