@@ -1,5 +1,7 @@
 """Parsing the real seeds: paragraphs, languages, page-break repair, headings, chunks, metadata."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,17 @@ def test_other_languages_are_marked_not_forced():
         "Mensenhandel is een ernstige schending van de mensenrechten en moet samen worden bestreden."
     )
     assert [p.lang for p in paragraphs] == ["de", "nl"]
+
+
+def test_text_in_our_languages_is_told_without_loading_every_language_model():
+    probe = (  # in a fresh interpreter: lingua's models, once loaded, stay loaded
+        "from core import languages as l\n"
+        "assert l.detect_language('De app werkt zonder je locatie, naam of telefoonnummer.') == 'nl'\n"
+        "assert l._detector.cache_info().currsize == 0\n"
+        "assert l.detect_language('La cooperación entre los países se reforzó en 2016 con una declaración.') == 'es'\n"
+        "assert l._detector.cache_info().currsize == 1\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(__file__).parents[1])
 
 
 def test_heading_is_kept_with_the_text_it_heads(parsed):
