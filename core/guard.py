@@ -1,9 +1,10 @@
 """The faithfulness guard: numbers, dates and names in a generated sentence or a machine translation
 must be in its sources."""
 
+import re
 from collections import Counter
 
-from core.text import NUMBER, PREFIX, WORD, common_word, fold_accents, names
+from core.text import NUMBER, PHONE_NUMBER, PREFIX, WORD, common_word, fold_accents, names
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
@@ -30,16 +31,27 @@ def mentions(sources: list[str], name: str) -> bool:
     return any(stem in text for stem in other_names(name) for text in folded)
 
 
+# Numbers that are part of a code (a phone number, an e-mail or web address): a sentence may repeat the whole
+# code, not take a number out of it ("088-1205 100" is no source for "100 calls").
+_CODE = re.compile(rf"{PHONE_NUMBER.pattern}|\S+@\S+|https?://\S+|www\.\S+")
+
+
+def _digits(code: str) -> str:
+    return "".join(NUMBER.findall(code))
+
+
 def unsupported(sentence: str, sources: list[str]) -> list[str]:
-    """The numbers and names of `sentence` that none of `sources` contains (empty: the sentence passes)."""
-    source_numbers = {n for text in sources for n in NUMBER.findall(text)}
-    missing = [n for n in NUMBER.findall(sentence) if n not in source_numbers]
+    """The numbers, codes and names of `sentence` that none of `sources` contains (empty: the sentence passes)."""
+    source_numbers = {n for text in sources for n in NUMBER.findall(_CODE.sub(" ", text))}
+    source_codes = {_digits(code) for text in sources for code in _CODE.findall(text)}
+    missing = [c for c in _CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
+    missing += [n for n in NUMBER.findall(_CODE.sub(" ", sentence)) if n not in source_numbers]
     return missing + sorted(name for name in names(sentence) if not mentions(sources, name))
 
 
 def changed_facts(original: str, translation: str, common_words: set[str] = frozenset(), lang: str | None = None) -> list[str]:
-    """What a translation changed: numbers lost or added, proper names lost, places or peoples added
-    (empty: it keeps the facts). Capitalised words that the document also uses in lower case
+    """What a translation changed: numbers lost or added, proper names lost, places or peoples added (anywhere,
+    a line's first word too) (empty: it keeps the facts). Capitalised words that the document also uses in lower case
     (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may become "the Human Trafficking group"),
     nor are the common words of the original's language `lang` ("le Comité de Ministres": "the Committee of Ministers")."""
     theirs, ours = Counter(NUMBER.findall(original)), Counter(NUMBER.findall(translation))
@@ -49,6 +61,5 @@ def changed_facts(original: str, translation: str, common_words: set[str] = froz
         f"name {name} lost" for name in sorted(names(original))
         if name not in common_words and not mentions([translation], name) and not (lang and common_word(written[name], lang))
     ]
-    return problems + [
-        f"name {name} added" for name in sorted(names(translation)) if name[:PREFIX] in ALIASES and not mentions([original], name)
-    ]
+    added = {fold_accents(w.lower()) for w in WORD.findall(translation) if w[0].isupper()}  # opening a line too: "Benelux" → "Belgium"
+    return problems + [f"name {name} added" for name in sorted(added) if name[:PREFIX] in ALIASES and not mentions([original], name)]

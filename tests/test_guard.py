@@ -1,0 +1,21 @@
+"""The faithfulness guard on generated sentences: every number, code and name must be in the sources."""
+
+from core.guard import unsupported
+
+HOTLINE = ["Signalez-le au centre de signalement, au numéro de téléphone suivant : 088-1205 100 (tarif local)."]
+
+
+def test_a_number_taken_out_of_a_phone_number_is_unsupported():
+    assert unsupported("Le centre a reçu 100 appels.", HOTLINE) == ["100"]
+
+
+def test_a_phone_number_repeated_whole_is_supported_however_it_is_spaced():
+    assert unsupported("Appelez le 088-1205 100.", HOTLINE) == []
+    assert unsupported("Appelez le 088 1205100.", HOTLINE) == []
+    assert unsupported("Appelez le 0800-1280.", HOTLINE) == ["0800-1280"]
+
+
+def test_numbers_names_and_dates_of_the_sources_are_supported():
+    sources = ["Op 2 december 2016 ondertekende Félix Braz de verklaring in Luxemburg."]
+    assert unsupported("Félix Braz tekende op 2 december 2016.", sources) == []
+    assert unsupported("In 2017 tekende Koen Geens.", sources) == ["2017", "geens", "koen"]
