@@ -13,8 +13,8 @@ dropped first. One that fails is asked for again once, with what it changed; a l
 translated in two halves (split at the comma nearest its middle); if that fails too, the line is left out (the
 sentence's translation is the lines that passed; none: no translation). Results (and rejections, with the
 rejected text) are cached by the original text, the two languages, the model and the prompt version, so
-re-ingesting never translates twice; a rejected text is checked again when read, so a check made fairer
-takes it without asking the LLM again. A copy of the cache can ship with a corpus (`translation_seed`); it is only read.
+re-ingesting never translates twice; a cached text is checked again when read, so a check made fairer
+takes a rejected one without asking the LLM again, and one made stricter has an accepted one made again. A copy of the cache can ship with a corpus (`translation_seed`); it is only read.
 """
 
 import hashlib
@@ -82,7 +82,10 @@ def check(
         if detected not in (target, UNKNOWN):
             problems.append(f"language {detected}")
     problems += [f"term {term.source} not translated as {term.target}" for term in terms if not term.kept_in(translation)]
-    return problems + changed_facts(original, translation, common_words, source)
+    # a name made of a glossary term translated as the glossary says is kept ("Human Trafficking": "traite des êtres humains")
+    translated_terms = {fold_accents(w.lower()) for term in terms if term.kept_in(translation) for w in WORD.findall(term.source)}
+    facts = changed_facts(original, translation, common_words, source)
+    return problems + [p for p in facts if not (p.endswith(" lost") and p.split()[1] in translated_terms)]
 
 
 def _lost(original: str, problems: list[str]) -> list[str]:
@@ -181,6 +184,8 @@ class Translator:
         terms = self.glossary.terms(text, lang, target)
         key = cache_key(text, lang, target, self.model, terms)
         found = self.cache.get(key)
+        if found is not None and found.text is not None and check(original, found.text, target, common_words, source, terms):
+            found = None  # accepted by an earlier, more lenient check: made again
         if found is not None and found.rejected is not None:
             cleaned = _without_preamble(found.rejected)
             if not check(original, cleaned, target, common_words, source, terms):

@@ -63,6 +63,28 @@ def test_a_cached_rejection_that_passes_todays_check_is_taken_without_asking_aga
     assert translator.translate(original, "fr", "en").text == rejected and translator.made == 0
 
 
+def test_a_place_added_at_the_start_of_a_line_is_caught():
+    assert changed_facts("Benelux", "Belgium") == ["name belgium added"]
+    assert changed_facts("Belgische minister", "Belgian Minister") == []
+
+
+def test_a_capitalised_glossary_term_translated_as_the_glossary_says_is_no_lost_name():
+    from ingest.glossary import Term
+
+    original, translated = "Declaration on Human Trafficking", "Déclaration sur la traite des êtres humains"
+    assert "name trafficking lost" in check(original, translated, "fr", source="en")
+    assert check(original, translated, "fr", source="en", terms=[Term("human trafficking", ("traite des êtres humains",))]) == []
+
+
+def test_a_cached_translation_that_fails_todays_check_is_made_again(tmp_path):
+    from ingest.translation import cache_key
+
+    translator, _ = _translator(tmp_path, ["Benelux"])
+    key = cache_key("Benelux", "nl", "en", translator.model)
+    translator.cache.put(key, {"key": key, "text": "Belgium", "problems": [], "rejected": None})
+    assert translator.translate("Benelux", "nl", "en").text == "Benelux" and translator.made == 1
+
+
 def test_place_names_match_across_languages_both_ways():
     assert changed_facts("Zij vergaderden in Nederland en Luxemburg.", "They met in the Netherlands and Luxembourg.") == []
     assert changed_facts("They met in the Netherlands.", "Zij vergaderden in Nederland.") == []
