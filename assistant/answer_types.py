@@ -43,8 +43,7 @@ _CUES = {
     AnswerType.PLACE: r"where|in which (?:city|country|town)|waar|in welke (?:stad|plaats|gemeente)|welk land|où"
     r"|dans quelle (?:ville|commune)|quel pays",
     AnswerType.ENTITY: r"who|whom|whose|which (?:organisation|organization|minister|authority|company)|wie"
-    r"|welke (?:organisatie|minister|instantie)|welk bedrijf|qui|quel(?:le)? (?:organisation|ministre|autorité|entreprise|société)"
-    r"|hoe he(?:et|ten)|wat is de naam|comment s['’]appell?e(?:nt)?|quel est le nom|what is the name|what is \S+(?: \S+){0,4} called",
+    r"|welke (?:organisatie|minister|instantie)|welk bedrijf|qui|quel(?:le)? (?:organisation|ministre|autorité|entreprise|société)",
 }
 _PATTERNS = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in _CUES.items()}
 # What a sentence must hold to answer a question about something written in a fixed form.
