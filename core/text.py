@@ -122,7 +122,11 @@ NUMBER_WORDS = frozenset({
 
 _COUNTED = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:" + _UNITS + r")\b", re.I)
 _NUMBER_WORD_BEFORE = re.compile(r"\b(?:" + "|".join(NUMBER_WORDS) + r")\s+(\w+)", re.I)
-PHONE_NUMBER = re.compile(r"\+?\d(?:[\s./()-]?\d){6,}")  # seven or more digits in one run
+# Seven or more digits in one run, not a numeric date ("2-12-2016") or a span of years ("2021-2024")
+PHONE_NUMBER = re.compile(
+    r"(?<!\d)(?!\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b|" + _YEAR_DIGITS + r"\s?[-–/]\s?(?:" + _YEAR_DIGITS + r"|\d\d)\b)"
+    r"\+?\d(?:[\s./()-]?\d){6,}"
+)
 # Numbers that count nothing: the day of a date ("24 maart", "le 22 avril"), a time of day, a phone number, an address.
 _NOT_COUNTING = re.compile(
     r"\b\d{1,2}(?:er)?\.? (?:" + _MONTH_NAMES + r")\b|" + _NUMERIC_DATE.pattern

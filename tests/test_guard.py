@@ -19,3 +19,8 @@ def test_numbers_names_and_dates_of_the_sources_are_supported():
     sources = ["Op 2 december 2016 ondertekende Félix Braz de verklaring in Luxemburg."]
     assert unsupported("Félix Braz tekende op 2 december 2016.", sources) == []
     assert unsupported("In 2017 tekende Koen Geens.", sources) == ["2017", "geens", "koen"]
+
+
+def test_a_numeric_date_or_a_span_of_years_is_no_code():
+    assert unsupported("Het actieplan loopt tot 2024.", ["het gezamenlijke meerjarenactieplan (2021-2024)"]) == []
+    assert unsupported("Zij tekenden in 2016.", ["Luxemburg, 2-12-2016"]) == []
