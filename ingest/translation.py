@@ -14,7 +14,8 @@ translated in two halves (split at the comma nearest its middle); if that fails 
 sentence's translation is the lines that passed; none: no translation). Results (and rejections, with the
 rejected text) are cached by the original text, the two languages, the model and the prompt version, so
 re-ingesting never translates twice; a cached text is checked again when read, so a check made fairer
-takes a rejected one without asking the LLM again, and one made stricter has an accepted one made again. A copy of the cache can ship with a corpus (`translation_seed`); it is only read.
+takes a rejected one without asking the LLM again, and one made stricter has an accepted one made again.
+A copy of the cache can ship with a corpus (`translation_seed`); it is only read.
 """
 
 import hashlib
