@@ -31,7 +31,24 @@ from core.sentences import split_sentences
 from models.embeddings import ParagraphEmbeddings
 
 _MODEL_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
+# What the model carries over from the judgement it has just given (the answer continues that conversation), although
+# told not to: an opening "Yes," and remarks that the text answers ("Yes, the text provides the answer to the question.")
+_YES = re.compile(r"^(?:yes|ja|oui)\s*[,.!:]\s*", re.IGNORECASE)
+_TEXT_ANSWERS = re.compile(
+    r"^(?:the text|de tekst|le texte)\s+(?:provides|gives|contains|geeft|bevat|donne|contient|fournit)\s+"
+    r"(?:the|an|het|een|la|une|l')\s*(?:answer|antwoord|réponse)(?:\s+(?:to|op|à)\s+(?:the|this|de|deze|la|cette)\s+"
+    r"(?:question|vraag))?\s*(?:[.:]\s*|$)",
+    re.IGNORECASE,
+)
 _MIN_WORDS_TO_CHECK_LANGUAGE = 4
+
+
+def without_judgement(sentence: str) -> str:
+    """`sentence` without an opening "Yes," and "the text provides the answer:" (capitalised again); empty when that is
+    all it says."""
+    rest = _YES.sub("", sentence, count=1)
+    rest = rest[remark.end() :] if (remark := _TEXT_ANSWERS.match(rest)) else rest
+    return rest[:1].upper() + rest[1:] if rest != sentence else sentence
 
 
 def _mostly_names_and_numbers(sentence: str) -> bool:
@@ -107,7 +124,7 @@ class VerifiedGeneration:
             self.failure = f"no {self.kind.value} in the answer, while the quotes hold one"
 
     def _checked(self, raw: str) -> Iterator[str]:
-        sentence = _MODEL_MARKERS.sub("", raw).strip()
+        sentence = without_judgement(_MODEL_MARKERS.sub("", raw).strip())
         if NO_ANSWER.replace("_", "") in sentence.replace("_", "").upper():
             self.refused = not self.sentences
             if self.sentences:

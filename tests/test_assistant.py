@@ -95,6 +95,14 @@ def test_streamed_pieces_never_contain_an_unverified_sentence(corpus_settings):
     assert items[-1].fallback
 
 
+def test_the_yes_carried_over_from_the_judgement_is_not_shown(corpus_settings):
+    reply = "Ja, de tekst geeft het antwoord op de vraag. Ja, de eerste bijeenkomst vond plaats in Antwerpen."
+    assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))
+    answer = assistant.ask("Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?")
+    assert not answer.fallback and answer.text.startswith("De eerste bijeenkomst vond plaats in Antwerpen.")
+    assert "tekst" not in answer.text and "Ja," not in answer.text
+
+
 @pytest.mark.parametrize("reply", [
     "Ja, de tekst geeft het antwoord.",  # the judgement echoed instead of an answer
     "De eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector vond plaats.",  # the question restated
