@@ -1,10 +1,9 @@
 """The faithfulness guard: numbers, dates and names in a generated sentence or a machine translation
 must be in its sources."""
 
-import re
 from collections import Counter
 
-from core.text import NUMBER, PHONE_NUMBER, PREFIX, WORD, common_word, fold_accents, names
+from core.text import CODE, NUMBER, PREFIX, WORD, common_word, fold_accents, names
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
@@ -31,21 +30,18 @@ def mentions(sources: list[str], name: str) -> bool:
     return any(stem in text for stem in other_names(name) for text in folded)
 
 
-# Numbers that are part of a code (a phone number, an e-mail or web address): a sentence may repeat the whole
-# code, not take a number out of it ("088-1205 100" is no source for "100 calls").
-_CODE = re.compile(rf"{PHONE_NUMBER.pattern}|\S+@\S+|https?://\S+|www\.\S+")
-
-
 def _digits(code: str) -> str:
     return "".join(NUMBER.findall(code))
 
 
 def unsupported(sentence: str, sources: list[str]) -> list[str]:
-    """The numbers, codes and names of `sentence` that none of `sources` contains (empty: the sentence passes)."""
-    source_numbers = {n for text in sources for n in NUMBER.findall(_CODE.sub(" ", text))}
-    source_codes = {_digits(code) for text in sources for code in _CODE.findall(text)}
-    missing = [c for c in _CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
-    missing += [n for n in NUMBER.findall(_CODE.sub(" ", sentence)) if n not in source_numbers]
+    """The numbers, codes and names of `sentence` that none of `sources` contains (empty: the sentence passes).
+    A code counts whole: a sentence may repeat a phone number, not take a number out of it ("088-1205 100" is no
+    source for "100 calls")."""
+    source_numbers = {n for text in sources for n in NUMBER.findall(CODE.sub(" ", text))}
+    source_codes = {_digits(code) for text in sources for code in CODE.findall(text)}
+    missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
+    missing += [n for n in NUMBER.findall(CODE.sub(" ", sentence)) if n not in source_numbers]
     return missing + sorted(name for name in names(sentence) if not mentions(sources, name))
 
 

@@ -127,10 +127,11 @@ PHONE_NUMBER = re.compile(
     r"(?<!\d)(?!\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b|" + _YEAR_DIGITS + r"\s?[-–/]\s?(?:" + _YEAR_DIGITS + r"|\d\d)\b)"
     r"\+?\d(?:[\s./()-]?\d){6,}"
 )
-# Numbers that count nothing: the day of a date ("24 maart", "le 22 avril"), a time of day, a phone number, an address.
+# A code: a phone number, an e-mail or web address (its numbers are no quantities or facts of their own)
+CODE = re.compile(PHONE_NUMBER.pattern + r"|\S+@\S+|https?://\S+|www\.\S+")
+# Numbers that count nothing: the day of a date ("24 maart", "le 22 avril"), a time of day, a code.
 _NOT_COUNTING = re.compile(
-    r"\b\d{1,2}(?:er)?\.? (?:" + _MONTH_NAMES + r")\b|" + _NUMERIC_DATE.pattern
-    + r"|\b\d{1,2}[:.h]\d{2}\b|\S+@\S+|https?://\S+|www\.\S+|" + PHONE_NUMBER.pattern,
+    r"\b\d{1,2}(?:er)?\.? (?:" + _MONTH_NAMES + r")\b|" + _NUMERIC_DATE.pattern + r"|\b\d{1,2}[:.h]\d{2}\b|" + CODE.pattern,
     re.I,
 )
 
