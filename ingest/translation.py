@@ -83,10 +83,9 @@ def check(
         if detected not in (target, UNKNOWN):
             problems.append(f"language {detected}")
     problems += [f"term {term.source} not translated as {term.target}" for term in terms if not term.kept_in(translation)]
-    # a name made of a glossary term translated as the glossary says is kept ("Human Trafficking": "traite des êtres humains")
+    # the words of a glossary term translated as the glossary says are no names ("Human Trafficking": "traite des êtres humains")
     translated_terms = {fold_accents(w.lower()) for term in terms if term.kept_in(translation) for w in WORD.findall(term.source)}
-    facts = changed_facts(original, translation, common_words, source)
-    return problems + [p for p in facts if not (p.endswith(" lost") and p.split()[1] in translated_terms)]
+    return problems + changed_facts(original, translation, set(common_words) | translated_terms, source)
 
 
 def _lost(original: str, problems: list[str]) -> list[str]:
