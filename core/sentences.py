@@ -3,8 +3,11 @@ list of short items, such as names, stays one sentence with its introduction; an
 where a heading follows it), and no sentence ends inside parentheses."""
 
 import re
+from collections.abc import Callable
 
 from sentencex import segment
+
+from core.text import WORD
 
 _BULLET = re.compile(r"(?<=\S)\s+(?=[•▪●◦] )")
 _BULLET_START = re.compile(r"\s*[•▪●◦]\s+")
@@ -25,43 +28,37 @@ def split_sentences(text: str, lang: str) -> list[str]:
             sentences += [item[: bullet.end()] + parts[0], *parts[1:]]
         else:
             sentences += _segment(item, lang)
-    return _closing_parentheses(_short_items_joined(_attach_whitespace(sentences)))
+    pieces = [piece for piece in sentences if piece]
+    for belongs_before in (_whitespace, _short_item, _closes_parenthesis):  # in this order
+        pieces = _glued(pieces, belongs_before)
+    return pieces
 
 
 def _segment(text: str, lang: str) -> list[str]:
     return list(segment(lang, text)) if text.strip() else [text]
 
 
-def _short_items_joined(pieces: list[str]) -> list[str]:
-    """Glue a short list item to the sentence before it."""
+def _glued(pieces: list[str], belongs_before: Callable[[str, str], bool]) -> list[str]:
+    """`pieces`, each one that `belongs_before(previous, piece)` appended to the one before it."""
     result: list[str] = []
     for piece in pieces:
-        if result and _BULLET_START.match(piece) and len(re.findall(r"\w+", piece)) < _MIN_ITEM_WORDS:
+        if result and belongs_before(result[-1], piece):
             result[-1] += piece
         else:
             result.append(piece)
     return result
 
 
-def _attach_whitespace(pieces: list[str]) -> list[str]:
-    """Glue pure-whitespace pieces to the sentence before them."""
-    result: list[str] = []
-    for piece in pieces:
-        if not piece.strip() and result:
-            result[-1] += piece
-        elif piece:
-            result.append(piece)
-    return result
+def _whitespace(previous: str, piece: str) -> bool:
+    return not piece.strip()
 
 
-def _closing_parentheses(pieces: list[str]) -> list[str]:
-    """Glue a piece that closes a parenthesis opened before it to that sentence: sentencex sometimes cuts
-    "… 9 maanden (28 mei | 2021) - Samenvatting …" in a list of titles."""
-    result: list[str] = []
-    for piece in pieces:
-        first = re.search(r"[()]", piece)
-        if result and first and first.group() == ")" and result[-1].count("(") > result[-1].count(")"):
-            result[-1] += piece
-        else:
-            result.append(piece)
-    return result
+def _short_item(previous: str, piece: str) -> bool:
+    return bool(_BULLET_START.match(piece)) and len(WORD.findall(piece)) < _MIN_ITEM_WORDS
+
+
+def _closes_parenthesis(previous: str, piece: str) -> bool:
+    """A piece that closes a parenthesis opened before it: sentencex sometimes cuts "… 9 maanden (28 mei | 2021) -
+    Samenvatting …" in a list of titles."""
+    first = re.search(r"[()]", piece)
+    return bool(first) and first.group() == ")" and previous.count("(") > previous.count(")")
