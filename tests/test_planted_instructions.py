@@ -102,9 +102,9 @@ def test_planted_paragraphs_are_reported_and_not_indexed(planted):
     assert "planted.txt" in summary.added and not summary.failed
     assert list(summary.flagged) == ["planted.txt"] and len(summary.flagged["planted.txt"]) == 3
     assert any("planted.txt" in line and "instructions" in line for line in summary.lines())
-    for collection in (store.collection, store.sentences):
-        texts = collection.get(include=["documents"])["documents"]
-        assert texts and not any("Mickey" in text for text in texts)
+    texts = store.collection.get(include=["documents"])["documents"]
+    sentences = [s.text for s in store.sentences_of(store.collection.get(include=[])["ids"])]
+    assert texts and sentences and not any("Mickey" in text for text in texts + sentences)
     kept = store.collection.get(where={"doc_id": "planted.txt"}, include=["documents"])["documents"]
     assert any("ondertekenden een Benelux-intentieverklaring" in text for text in kept), "the rest of the document is indexed"
     assert store.documents()["planted.txt"].stats["flagged"] == 3

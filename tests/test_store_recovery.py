@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from assistant.answer import Mode
@@ -172,3 +173,26 @@ def test_an_ingest_with_nothing_to_do_opens_neither_the_index_nor_a_model_until_
     store.delete_document("spoor.txt")  # a write by another process (e.g. a removal in the web UI)
     assert "1 added" in cli(settings.data_dir, "ingest", "--quiet", str(docs)).stdout
     assert "1 unchanged, 1 removed" in cli(settings.data_dir, "ingest", "--quiet", "--prune", str(docs / "haven.txt")).stdout
+
+
+def test_an_index_keeping_one_entry_per_sentence_is_moved_to_entries_per_chunk(small_index, embeddings):
+    """An index made before sentences were kept per chunk had them one entry each in `<collection>_sentences`; opening
+    it moves them, so its answers keep their evidence without a re-ingest."""
+    settings, store = small_index
+    chunk_ids = [c.chunk_id for c in store.originals("003_0cd5a18808cb444d.txt")]
+    before = store.sentences_of(chunk_ids)
+    sets = store.sentences.get(include=["metadatas"])
+    ids = [sentence_id for chunk_id, meta in zip(sets["ids"], sets["metadatas"]) for sentence_id, _ in store_module._sentences(chunk_id, meta)]
+    legacy = store.client.create_collection(f"{settings.collection}_sentences", embedding_function=None)
+    legacy.add(
+        ids=ids, embeddings=[s.embedding.tolist() for s in before], documents=[s.text for s in before],
+        metadatas=[{"doc_id": "003_0cd5a18808cb444d.txt", "chunk_id": s.chunk_id, "index": s.index} for s in before],
+    )
+    store.client.delete_collection(store.sentences.name)
+
+    reopened = ParagraphStore(settings, embeddings)
+    after = reopened.sentences_of(chunk_ids)
+    assert [(s.chunk_id, s.index, s.text) for s in after] == [(s.chunk_id, s.index, s.text) for s in before] and len(before) > 10
+    assert all(np.array_equal(a.embedding, b.embedding) for a, b in zip(after, before))
+    assert set(reopened.stored_embeddings("003_0cd5a18808cb444d.txt")) >= set(ids)  # a re-ingest reuses their vectors
+    assert f"{settings.collection}_sentences" not in {c.name for c in reopened.client.list_collections()}

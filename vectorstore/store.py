@@ -9,8 +9,12 @@ they all are (an ingest writes a group of documents at once: Chroma's cost is mo
 registered documents are listed and searched, and an ingest first removes what an interrupted one left.
 Every change bumps the store's version, so a reader tells in one call whether its caches (the BM25
 index, the list of documents) are current.
+
+A chunk's sentences (texts and vectors) are one entry of their own collection, read by chunk id: they are
+never searched by vector, so Chroma keeps no search index of them (it cost memory and write time).
 """
 
+import base64
 import functools
 import json
 import shutil
@@ -39,6 +43,7 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 _WRITING = "writing"  # registry state of a document whose chunks are being written
 _VERSION = "version"  # registry collection metadata: changes with every write
 _WRITES_KEPT = 1000  # of this process's writes, the last ones remembered for `changed_since`
+_LEGACY_SENTENCES = "_sentences"  # suffix of the collection an older index kept one entry per sentence in
 
 
 def _chroma_failure(error: BaseException) -> bool:
@@ -100,7 +105,8 @@ def wipe_index(settings: Settings) -> None:
         shutil.rmtree(settings.index_dir, ignore_errors=True)
         return
     client = make_client(settings)
-    for name in (settings.collection, f"{settings.collection}_sentences", f"{settings.collection}_documents"):
+    base = settings.collection
+    for name in (base, f"{base}_chunk_sentences", f"{base}{_LEGACY_SENTENCES}", f"{base}_documents"):
         try:
             client.delete_collection(name)
         except Exception:  # not there: nothing to remove
@@ -170,13 +176,32 @@ class ParagraphStore:
             self.collection = self.client.get_or_create_collection(
                 name, embedding_function=None, metadata={"embedding_model": self.embeddings.name}, configuration=_COSINE
             )
-            self.sentences = self.client.get_or_create_collection(f"{name}_sentences", embedding_function=None, configuration=_COSINE)
+            self.sentences = self.client.get_or_create_collection(f"{name}_chunk_sentences", embedding_function=None)
             self.registry = self.client.get_or_create_collection(f"{name}_documents", embedding_function=None)
+            self._move_legacy_sentences()
         except BaseException as error:
             if not _chroma_failure(error):
                 raise
             raise damaged(self.settings, error) from error
         self.__dict__.pop("langchain", None)  # made again on first use, over the new client
+
+    def _move_legacy_sentences(self) -> None:
+        """Move the sentences of an index made before they were kept per chunk (one entry each, indexed for a
+        search never made) into their per-chunk entries, once, a group of documents at a time. (Another process
+        opening the index may be moving them too: the same entries, and whoever finishes first removes the old.)"""
+        try:
+            legacy = self.client.get_collection(f"{self.settings.collection}{_LEGACY_SENTENCES}")
+            doc_ids = sorted(self._registered())
+            for start in range(0, len(doc_ids), 50):
+                found = legacy.get(where={"doc_id": {"$in": doc_ids[start : start + 50]}}, include=["documents", "metadatas", "embeddings"])
+                rows = [
+                    (meta["doc_id"], meta["chunk_id"], sentence_id, meta["index"], text)
+                    for sentence_id, meta, text in zip(found["ids"], found["metadatas"], found["documents"])
+                ]
+                _upsert(self.sentences, *_sentence_sets(rows, np.asarray(found["embeddings"])))
+            self.client.delete_collection(legacy.name)
+        except chromadb.errors.NotFoundError:  # none (or moved meanwhile)
+            return
 
     @cached_property
     def langchain(self):
@@ -283,10 +308,11 @@ class ParagraphStore:
     @_guarded
     def stored_embeddings(self, doc_id: str) -> dict[str, np.ndarray]:
         """id → vector of the document's chunks and sentences now in the store."""
-        vectors = {}
-        for collection in (self.collection, self.sentences):
-            found = collection.get(where={"doc_id": doc_id}, include=["embeddings"])
-            vectors |= dict(zip(found["ids"], (np.asarray(e) for e in found["embeddings"])))
+        found = self.collection.get(where={"doc_id": doc_id}, include=["embeddings"])
+        vectors = dict(zip(found["ids"], (np.asarray(e) for e in found["embeddings"])))
+        sets = self.sentences.get(where={"doc_id": doc_id}, include=["metadatas"])
+        for chunk_id, meta in zip(sets["ids"], sets["metadatas"]):
+            vectors |= {sentence_id: sentence.embedding for sentence_id, sentence in _sentences(chunk_id, meta)}
         return vectors
 
     @_guarded
@@ -305,12 +331,9 @@ class ParagraphStore:
             [c.text for c, _ in chunks], [_chunk_metadata(c, d.info, d.content_hash) for c, d in chunks],
         )
         with_sentences = [d for d in documents if d.sentences]
-        sentences = [(s, d.info.doc_id) for d in with_sentences for s in d.sentences]
-        _replace(
-            self.sentences, doc_ids, [s.sentence_id for s, _ in sentences],
-            np.concatenate([d.sentence_vectors for d in with_sentences]) if with_sentences else np.empty((0, 0)),
-            [s.text for s, _ in sentences], [{"doc_id": doc_id, "chunk_id": s.chunk_id, "index": s.index} for s, doc_id in sentences],
-        )
+        rows = [(d.info.doc_id, s.chunk_id, s.sentence_id, s.index, s.text) for d in with_sentences for s in d.sentences]
+        vectors = np.concatenate([d.sentence_vectors for d in with_sentences]) if with_sentences else np.empty((0, 0))
+        _replace(self.sentences, doc_ids, *_sentence_sets(rows, vectors))
         self._register(documents)
         self._bump_version(doc_ids)
 
@@ -337,10 +360,8 @@ class ParagraphStore:
         sentences = [s for s, k in zip(sentences, keep_sentence) if k]
         sentence_vectors = sentence_vectors[np.asarray(keep_sentence, dtype=bool)] if keep_sentence else sentence_vectors
         _upsert(self.collection, [t.chunk_id for t in twins], vectors, [t.text for t in twins], [_twin_metadata(t) for t in twins])
-        _upsert(
-            self.sentences, [f"{twin.chunk_id}/{i}" for twin, i, _ in sentences], sentence_vectors,
-            [text for _, _, text in sentences], [{"doc_id": doc_id, "chunk_id": twin.chunk_id, "index": i} for twin, i, _ in sentences],
-        )
+        rows = [(doc_id, twin.chunk_id, f"{twin.chunk_id}/{i}", i, text) for twin, i, text in sentences]
+        _upsert(self.sentences, *_sentence_sets(rows, sentence_vectors))
         self.registry.update(ids=[doc_id], metadatas=[entry[0] | {"translation": state, "revision": uuid.uuid4().hex}])
         self._bump_version([doc_id])
 
@@ -354,9 +375,9 @@ class ParagraphStore:
         """Every sentence of the given chunks, in text order."""
         if not chunk_ids:
             return []
-        found = self.sentences.get(where={"chunk_id": {"$in": chunk_ids}}, include=["documents", "metadatas", "embeddings"])
-        rows = sorted(zip(found["metadatas"], found["documents"], found["embeddings"]), key=lambda r: (r[0]["chunk_id"], r[0]["index"]))
-        return [StoredSentence(meta["chunk_id"], text, np.asarray(vector), meta["index"]) for meta, text, vector in rows]
+        found = self.sentences.get(ids=sorted(set(chunk_ids)), include=["metadatas"])
+        rows = sorted(zip(found["ids"], found["metadatas"]))
+        return [sentence for chunk_id, meta in rows for _, sentence in _sentences(chunk_id, meta)]
 
     @_guarded
     def delete_document(self, doc_id: str) -> None:
@@ -416,15 +437,40 @@ class ParagraphStore:
         return self.collection.count()
 
 
-def _upsert(collection, ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
+def _sentence_sets(rows: list[tuple[str, str, str, int, str]], vectors: np.ndarray) -> tuple:
+    """`_upsert`'s arguments for one entry per chunk holding its sentences in text order, from one row per sentence
+    (doc id, chunk id, sentence id, place in the chunk, text) and their vectors, in the same order. The entry's own
+    vector is a constant: it is read by id, never searched."""
+    positions: dict[str, list[int]] = {}
+    for position in sorted(range(len(rows)), key=lambda p: rows[p][3]):
+        positions.setdefault(rows[position][1], []).append(position)
+    metadatas = [
+        {
+            "doc_id": rows[at[0]][0],
+            "sentences": json.dumps([rows[p][2:] for p in at], ensure_ascii=False),
+            "vectors": base64.b64encode(np.asarray(vectors[at], dtype=np.float32).tobytes()).decode("ascii"),
+        }
+        for at in positions.values()
+    ]
+    return list(positions), np.ones((len(positions), 1)), None, metadatas
+
+
+def _sentences(chunk_id: str, meta: dict) -> list[tuple[str, StoredSentence]]:
+    """(sentence id, sentence) of a chunk's entry made by `_sentence_sets`, in text order."""
+    rows = json.loads(meta["sentences"])
+    vectors = np.frombuffer(base64.b64decode(meta["vectors"]), dtype=np.float32).reshape(len(rows), -1)
+    return [(sentence_id, StoredSentence(chunk_id, text, vector, index)) for (sentence_id, index, text), vector in zip(rows, vectors)]
+
+
+def _upsert(collection, ids: list[str], vectors: np.ndarray, texts: list[str] | None, metadatas: list[dict]) -> None:
     for start in range(0, len(ids), _BATCH):
         end = start + _BATCH
         collection.upsert(
-            ids=ids[start:end], embeddings=vectors[start:end].tolist(), documents=texts[start:end], metadatas=metadatas[start:end]
+            ids=ids[start:end], embeddings=vectors[start:end].tolist(), documents=texts and texts[start:end], metadatas=metadatas[start:end]
         )
 
 
-def _replace(collection, doc_ids: list[str], ids: list[str], vectors: np.ndarray, texts: list[str], metadatas: list[dict]) -> None:
+def _replace(collection, doc_ids: list[str], ids: list[str], vectors: np.ndarray, texts: list[str] | None, metadatas: list[dict]) -> None:
     """Make `collection` hold exactly these entries for the documents `doc_ids`: upsert them, then delete the others."""
     old_ids = set(collection.get(where={"doc_id": {"$in": doc_ids}}, include=[])["ids"])
     _upsert(collection, ids, vectors, texts, metadatas)
