@@ -1,5 +1,4 @@
-"""Keep the process from growing with every embedding batch: oneDNN's kernel cache bounded, glibc's malloc set
-(where the C library is glibc; elsewhere malloc is left alone).
+"""Keep the process from growing with every embedding batch (oneDNN's kernel cache; glibc's malloc, where used).
 
 A batch of texts of a new length makes tensors of new sizes. glibc serves blocks under its mmap threshold
 from heap arenas, and raises that threshold to the size of each large block freed (up to 32 MB), so the
