@@ -196,10 +196,10 @@ def rss_mb():
     return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS")) / 1024
 
 model = load_embedder(sys.argv[1])
-model.encode(["passage: warm up"] * 3)
+model.encode(["passage: warm up"])
 before = rss_mb()
-for words in range(2, 400, 4):  # a new text length, so new matrix shapes, every batch
-    model.encode(["passage: " + "woord " * words] * 3)
+for words in range(1, 300):  # a new text length, so new matrix shapes, every batch (of one: small activations)
+    model.encode(["passage: " + "woord " * words])
 print(rss_mb() - before)
 """
 
@@ -207,7 +207,7 @@ print(rss_mb() - before)
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the process's resident memory on Linux")
 def test_batches_of_new_lengths_do_not_fill_memory_with_compiled_kernels(models_dir):
     """Loading the embedder bounds oneDNN's cache of compiled kernels (one per matrix shape), which at its default
-    size (1,024) kept hundreds of MB for a hundred text lengths; a value set in the environment is respected."""
+    size (1,024) kept ~250 MB for 300 text lengths (~50 MB bounded); a value set in the environment is respected."""
     def growth(**environment) -> float:
         run = subprocess.run(
             [sys.executable, "-c", _KERNEL_PROBE, str(models_dir / E5_FOLDER_NAME)], capture_output=True, text=True,
@@ -217,4 +217,4 @@ def test_batches_of_new_lengths_do_not_fill_memory_with_compiled_kernels(models_
         return float(run.stdout.splitlines()[-1])
 
     bounded, default_size = growth(), growth(ONEDNN_PRIMITIVE_CACHE_CAPACITY="1024")
-    assert default_size > 2 * bounded, (bounded, default_size)
+    assert default_size > 2.5 * bounded, (bounded, default_size)
