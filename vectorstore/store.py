@@ -43,7 +43,10 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 _WRITING = "writing"  # registry state of a document whose chunks are being written
 _VERSION = "version"  # registry collection metadata: changes with every write
 _WRITES_KEPT = 1000  # of this process's writes, the last ones remembered for `changed_since`
-_LEGACY_SENTENCES = "_sentences"  # suffix of the collection an older index kept one entry per sentence in
+# suffixes of the collections beside the chunk collection
+_SENTENCE_SETS = "_chunk_sentences"  # one entry per chunk: its sentences and their vectors
+_REGISTRY = "_documents"
+_LEGACY_SENTENCES = "_sentences"  # one entry per sentence, in an index made before `_SENTENCE_SETS`
 
 
 def _chroma_failure(error: BaseException) -> bool:
@@ -106,7 +109,7 @@ def wipe_index(settings: Settings) -> None:
         return
     client = make_client(settings)
     base = settings.collection
-    for name in (base, f"{base}_chunk_sentences", f"{base}{_LEGACY_SENTENCES}", f"{base}_documents"):
+    for name in (base, *(base + suffix for suffix in (_SENTENCE_SETS, _LEGACY_SENTENCES, _REGISTRY))):
         try:
             client.delete_collection(name)
         except Exception:  # not there: nothing to remove
@@ -176,8 +179,8 @@ class ParagraphStore:
             self.collection = self.client.get_or_create_collection(
                 name, embedding_function=None, metadata={"embedding_model": self.embeddings.name}, configuration=_COSINE
             )
-            self.sentences = self.client.get_or_create_collection(f"{name}_chunk_sentences", embedding_function=None)
-            self.registry = self.client.get_or_create_collection(f"{name}_documents", embedding_function=None)
+            self.sentences = self.client.get_or_create_collection(f"{name}{_SENTENCE_SETS}", embedding_function=None)
+            self.registry = self.client.get_or_create_collection(f"{name}{_REGISTRY}", embedding_function=None)
             self._move_legacy_sentences()
         except BaseException as error:
             if not _chroma_failure(error):
