@@ -1,5 +1,7 @@
 """The index stays usable across processes, interrupted writes and damage (real Chroma, real model)."""
 
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -196,3 +198,25 @@ def test_an_index_keeping_one_entry_per_sentence_is_moved_to_entries_per_chunk(s
     assert all(np.array_equal(a.embedding, b.embedding) for a, b in zip(after, before))
     assert set(reopened.stored_embeddings("003_0cd5a18808cb444d.txt")) >= set(ids)  # a re-ingest reuses their vectors
     assert f"{settings.collection}_sentences" not in {c.name for c in reopened.client.list_collections()}
+
+
+def test_sentence_vectors_are_kept_in_half_the_bytes_and_older_full_size_entries_still_read(small_index, embeddings):
+    """Sentence vectors are stored as float16 (the index's largest part on disk); they score sentences as the float32
+    ones would, and an entry written as float32 (an index made before) reads back unchanged."""
+    settings, store = small_index
+    chunk_ids = [c.chunk_id for c in store.originals("003_0cd5a18808cb444d.txt")]
+    stored = store.sentences_of(chunk_ids)
+    exact = np.asarray(embeddings.embed_passages([s.text for s in stored]))
+    question = np.asarray(embeddings.embed_query("Wie ondertekende de intentieverklaring voor Luxemburg?"))
+    kept = np.array([s.embedding for s in stored])
+    assert kept.dtype == np.float32 and np.abs(kept - exact).max() < 1e-3
+    assert np.abs(kept @ question - exact @ question).max() < 1e-4 and len(stored) > 10
+    raw = store.sentences.get(ids=chunk_ids[:1], include=["metadatas"])["metadatas"][0]
+    assert len(base64.b64decode(raw["vectors"])) == 2 * exact.shape[1] * len(json.loads(raw["sentences"]))
+
+    older = raw | {"vectors": base64.b64encode(exact[: len(json.loads(raw["sentences"]))].astype(np.float32).tobytes()).decode()}
+    del older["vector_type"]
+    store.sentences.delete(ids=chunk_ids[:1])
+    store.sentences.add(ids=chunk_ids[:1], embeddings=[[1.0]], metadatas=[older])
+    reread = ParagraphStore(settings, embeddings).sentences_of(chunk_ids[:1])
+    assert np.array_equal(np.array([s.embedding for s in reread]), exact[: len(reread)])

@@ -47,6 +47,9 @@ _WRITES_KEPT = 1000  # of this process's writes, the last ones remembered for `c
 _SENTENCE_SETS = "_chunk_sentences"  # one entry per chunk: its sentences and their vectors
 _REGISTRY = "_documents"
 _LEGACY_SENTENCES = "_sentences"  # one entry per sentence, in an index made before `_SENTENCE_SETS`
+# Sentence vectors are only compared with the question's (to pick the sentences to quote): half the bytes of float32
+# on disk (Chroma keeps each metadata string twice: in its table and in an index), for a change in cosine of ~1e-4.
+_SENTENCE_VECTOR_TYPE = "float16"
 
 
 def _chroma_failure(error: BaseException) -> bool:
@@ -443,7 +446,7 @@ class ParagraphStore:
 def _sentence_sets(rows: list[tuple[str, str, str, int, str]], vectors: np.ndarray) -> tuple:
     """`_upsert`'s arguments for one entry per chunk holding its sentences in text order, from one row per sentence
     (doc id, chunk id, sentence id, place in the chunk, text) and their vectors, in the same order. The entry's own
-    vector is a constant: it is read by id, never searched."""
+    vector is a constant: it is read by id, never searched. The vectors are kept as float16 (`_SENTENCE_VECTOR_TYPE`)."""
     positions: dict[str, list[int]] = {}
     for position in sorted(range(len(rows)), key=lambda p: rows[p][3]):
         positions.setdefault(rows[position][1], []).append(position)
@@ -451,7 +454,8 @@ def _sentence_sets(rows: list[tuple[str, str, str, int, str]], vectors: np.ndarr
         {
             "doc_id": rows[at[0]][0],
             "sentences": json.dumps([rows[p][2:] for p in at], ensure_ascii=False),
-            "vectors": base64.b64encode(np.asarray(vectors[at], dtype=np.float32).tobytes()).decode("ascii"),
+            "vectors": base64.b64encode(np.asarray(vectors[at], dtype=_SENTENCE_VECTOR_TYPE).tobytes()).decode("ascii"),
+            "vector_type": _SENTENCE_VECTOR_TYPE,
         }
         for at in positions.values()
     ]
@@ -461,7 +465,8 @@ def _sentence_sets(rows: list[tuple[str, str, str, int, str]], vectors: np.ndarr
 def _sentences(chunk_id: str, meta: dict) -> list[tuple[str, StoredSentence]]:
     """(sentence id, sentence) of a chunk's entry made by `_sentence_sets`, in text order."""
     rows = json.loads(meta["sentences"])
-    vectors = np.frombuffer(base64.b64decode(meta["vectors"]), dtype=np.float32).reshape(len(rows), -1)
+    stored_as = meta.get("vector_type", "float32")  # (float32: an entry written before float16)
+    vectors = np.frombuffer(base64.b64decode(meta["vectors"]), dtype=stored_as).reshape(len(rows), -1).astype(np.float32)
     return [(sentence_id, StoredSentence(chunk_id, text, vector, index)) for (sentence_id, index, text), vector in zip(rows, vectors)]
 
 
