@@ -61,6 +61,11 @@ class Sentence:
     chunk_id: str
     index: int
     text: str
+    context: str = ""  # the headings just before it, embedded with it (`core.sentences.heading_contexts`), never quoted
+
+    @property
+    def embedded(self) -> str:
+        return self.context + self.text
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Sentence segmentation (sentencex, with per-language abbreviation rules); list bullets end sentences too (a
-list of short items, such as names, stays one sentence with its introduction; an item ends at a line break,
-where a heading follows it), and no sentence ends inside parentheses."""
+list of short items, such as names, stays one sentence with its introduction), and so does a line break: in a
+paragraph it ends a heading merged into it (`ingest.headings`; its other lines are joined), unless the line ends
+with a colon and introduces what follows. No sentence ends inside parentheses."""
 
 import re
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from sentencex import segment
 
 from core.text import WORD
 
+SENTENCE_END = re.compile(r"[.!…]['\"”’»)]?$")  # what ends a sentence (a line without one is a heading)
 _BULLET = re.compile(r"(?<=\S)\s+(?=[•▪●◦] )")
 _BULLET_START = re.compile(r"\s*[•▪●◦]\s+")
 _MIN_ITEM_WORDS = 4  # a shorter list item ("• Duitsland") is no sentence of its own
@@ -18,12 +20,9 @@ def split_sentences(text: str, lang: str) -> list[str]:
     """The sentences of `text`, each keeping its trailing whitespace, so that "".join() gives `text` back."""
     lang = lang if lang and lang != "unknown" else "en"
     sentences = []
-    for item in re.split(f"({_BULLET.pattern})", text):
+    for item in (item for line in _lines(text) for item in re.split(f"({_BULLET.pattern})", line)):
         bullet = _BULLET_START.match(item)
-        if bullet and "\n" in item.rstrip():  # the item's line, then a heading or text
-            line, rest = item.split("\n", 1)
-            sentences += [line + "\n", *_segment(rest, lang)]
-        elif bullet:  # (sentencex stumbles on a leading bullet)
+        if bullet:  # (sentencex stumbles on a leading bullet)
             parts = _segment(item[bullet.end() :], lang)
             sentences += [item[: bullet.end()] + parts[0], *parts[1:]]
         else:
@@ -32,6 +31,37 @@ def split_sentences(text: str, lang: str) -> list[str]:
     for belongs_before in (_whitespace, _short_item, _closes_parenthesis):  # in this order
         pieces = _glued(pieces, belongs_before)
     return pieces
+
+
+def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
+    """The sentences of `text` that are not blank, stripped, each with whether it is a heading: a line of its own
+    without a sentence end."""
+    return [
+        (piece.strip(), piece.endswith("\n") and not SENTENCE_END.search(piece.rstrip()))
+        for piece in split_sentences(text, lang) if piece.strip()
+    ]
+
+
+def heading_contexts(sentences: list[str | None], headings: list[bool]) -> list[str]:
+    """What to embed before each sentence: the headings right before it, one per line ("Broncode\n" before "De
+    broncode van de app ... is openbaar."), which say what it is about, as they did when they were part of it; ""
+    after a sentence that is no heading. (A missing sentence, None, adds nothing.)"""
+    contexts, context = [], ""
+    for sentence, heading in zip(sentences, headings):
+        contexts.append(context)
+        context = context + (f"{sentence}\n" if sentence else "") if heading else ""
+    return contexts
+
+
+def _lines(text: str) -> list[str]:
+    """`text` cut after each line break but those after a colon, each piece keeping its break."""
+    lines: list[str] = []
+    for line in re.findall(r"[^\n]*\n|[^\n]+", text):
+        if lines and lines[-1].rstrip(" \t").endswith(":\n"):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return lines
 
 
 def _segment(text: str, lang: str) -> list[str]:

@@ -3,7 +3,7 @@
 import hashlib
 
 from core.records import Chunk, Paragraph, Sentence
-from core.sentences import split_sentences
+from core.sentences import heading_contexts, split_headed, split_sentences
 
 
 def chunk_id(doc_id: str, text: str, occurrence: int) -> str:
@@ -52,8 +52,11 @@ def chunk_paragraphs(doc_id: str, paragraphs: list[Paragraph], max_chars: int) -
 
 
 def chunk_sentences(chunk: Chunk) -> list[Sentence]:
-    texts = [t.strip() for t in split_sentences(chunk.text, chunk.lang) if t.strip()]
+    """The chunk's sentences; an id changes with what is embedded of it (the sentence and the headings before it)."""
+    headed = split_headed(chunk.text, chunk.lang)
+    texts = [text for text, _ in headed]
+    contexts = heading_contexts(texts, [heading for _, heading in headed])
     return [
-        Sentence(f"{chunk.chunk_id}/{hashlib.sha1(text.encode()).hexdigest()[:8]}{i}", chunk.chunk_id, i, text)
-        for i, text in enumerate(texts)
+        Sentence(f"{chunk.chunk_id}/{hashlib.sha1((context + text).encode()).hexdigest()[:8]}{i}", chunk.chunk_id, i, text, context)
+        for i, (text, context) in enumerate(zip(texts, contexts))
     ]

@@ -7,18 +7,17 @@ headings in different languages (the title page of a bilingual document) stay pa
 own, one per language, so that each can be paired with its translation.
 """
 
-import re
 
 from core.languages import UNKNOWN
 from core.records import Paragraph
+from core.sentences import SENTENCE_END
 
 _MAX_HEADING_CHARS = 120
 _MIN_WORDS_TO_TELL = 4
-_SENTENCE_END = re.compile(r"[.!…]['\"”’»)]?$")
 
 
 def is_heading(paragraph: Paragraph) -> bool:
-    return len(paragraph.text) <= _MAX_HEADING_CHARS and not _SENTENCE_END.search(paragraph.text)
+    return len(paragraph.text) <= _MAX_HEADING_CHARS and not SENTENCE_END.search(paragraph.text)
 
 
 def _heading_languages(headings: list[Paragraph], following: str) -> list[str]:

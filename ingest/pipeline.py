@@ -207,7 +207,7 @@ class Ingestor:
         for changed in (c for c in to_write if c.indexed_before):
             vectors |= self.store.stored_embeddings(changed.doc.info.doc_id)
         new_chunks = {c.chunk_id: c.text for changed in to_write for c in changed.chunks if c.chunk_id not in vectors}
-        new_sentences = {s.sentence_id: s.text for changed in to_write for s in changed.sentences if s.sentence_id not in vectors}
+        new_sentences = {s.sentence_id: s.embedded for changed in to_write for s in changed.sentences if s.sentence_id not in vectors}
         ordered = sorted((new_chunks | new_sentences).items(), key=lambda item: len(item[1]))
         step = self.settings.embedding_batch_size * 4
         with tqdm(total=len(ordered), desc="embedding", unit="text", disable=not self.show_progress or not ordered) as bar:

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from core.languages import SUPPORTED
 from core.text import WORD, fold_accents
 from core.records import StoredChunk, Twin, twin_id
+from core.sentences import heading_contexts, split_headed
 from ingest.translation import PIVOT, TranslationUnavailable, Translator
 from vectorstore.store import ParagraphStore
 
@@ -57,6 +58,13 @@ def plan(chunks: list[StoredChunk]) -> list[tuple[StoredChunk, str]]:
         targets = sorted((lang for lang in SUPPORTED if lang not in by_lang), key=lambda lang: lang != PIVOT)
         needed += [(chunk, target) for target in targets for chunk in by_lang[source]]
     return needed
+
+
+def _with_contexts(twin: Twin) -> list[tuple[str | None, str]]:
+    """The twin's sentences, each with the translated headings to embed before it, as its original has them."""
+    original = split_headed(twin.source.text, twin.source.lang)
+    headings = [heading for _, heading in original] if len(original) == len(twin.sentences) else [False] * len(twin.sentences)
+    return list(zip(twin.sentences, heading_contexts(twin.sentences, headings)))
 
 
 class TwinMaker:
@@ -112,7 +120,7 @@ class TwinMaker:
             summary.dropped += sum(t is None for t in translated)
             if any(translated):
                 twins.append(Twin(chunk, target, translated))
-        texts = [t.text for t in twins] + [s for t in twins for s in t.sentences if s]
+        texts = [t.text for t in twins] + [context + s for t in twins for s, context in _with_contexts(t) if s]
         vectors = np.asarray(self.store.embeddings.embed_passages(texts)) if texts else np.empty((0, 0))
         with self.exclusive():
             self.store.write_twins(doc_id, twins, vectors[: len(twins)], vectors[len(twins) :], "done" if complete else "partial")

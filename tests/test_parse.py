@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer_types import is_statement
 from core.sentences import split_sentences
 from core.text import find_date, months_named
-from ingest.chunking import chunk_paragraphs
+from ingest.chunking import chunk_paragraphs, chunk_sentences
 from ingest.parse import parse_document, parse_paragraphs
 from ingest.repair import _continuation_index, ends_mid_sentence
 from tests.conftest import BILINGUAL, CORPUS, DUTCH_ONLY
@@ -145,6 +146,20 @@ def test_list_items_are_sentences_and_short_items_stay_with_their_introduction()
     ]
     assert "Vanaf 30 november werkt de app samen met de apps uit: • Duitsland • Italië • Slovenië" in sentences[1]
     assert "Waarom deze samenwerking?" in sum(sentences, [])
+
+
+def test_a_heading_merged_into_its_paragraph_is_a_sentence_of_its_own_never_quoted_but_embedded_with_the_next():
+    text = ("Broncode\n\nDe broncode van de app en de systemen erachter zijn volledig openbaar. Iedereen kan meekijken.\n\n"
+            "Vanaf 30 november werkt de app samen met de apps uit:\n\n- Duitsland\n- Italië")
+    paragraphs = parse_paragraphs(text)
+    assert paragraphs[0].text.startswith("Broncode\nDe broncode")  # the heading stays with its text (ingest.headings)
+    sentences = [[s.strip() for s in split_sentences(p.text, "nl")] for p in paragraphs]
+    assert sentences[0] == ["Broncode", "De broncode van de app en de systemen erachter zijn volledig openbaar.", "Iedereen kan meekijken."]
+    assert not is_statement(sentences[0][0]) and is_statement(sentences[0][1])
+    assert sentences[1] == ["Vanaf 30 november werkt de app samen met de apps uit:\n• Duitsland • Italië"]  # an introduction and its list
+    stored = chunk_sentences(chunk_paragraphs("faq.txt", paragraphs, 1000)[0])
+    assert [s.text for s in stored] == sentences[0]  # what is quoted
+    assert [s.embedded for s in stored] == ["Broncode", "Broncode\n" + sentences[0][1], sentences[0][2]]  # what is embedded
 
 
 def test_chunk_ids_are_stable_and_content_derived(parsed):
