@@ -105,10 +105,14 @@ class TwinMaker:
         twins, complete = [], True
         for chunk, target in todo:
             texts = sentences.get(chunk.chunk_id) or [chunk.text]
-            via = english.get(chunk.chunk_id) if PIVOT not in (chunk.lang, target) else None
+            # between two languages other than English: from the English translation, or none where that failed the
+            # checks (asked straight from Dutch, the model made "Benelux-ministers" "ministres ... belgiques")
+            pivoted = PIVOT not in (chunk.lang, target)
+            via = english.get(chunk.chunk_id) or [] if pivoted else []
             try:
                 translated = [
-                    self.translator.translate(text, chunk.lang, target, via[i] if via and i < len(via) else None, common).text
+                    None if pivoted and (i >= len(via) or via[i] is None)
+                    else self.translator.translate(text, chunk.lang, target, via[i] if pivoted else None, common).text
                     for i, text in enumerate(texts)
                 ]
             except TranslationUnavailable as error:

@@ -16,12 +16,13 @@ from conftest import CORPUS
 from core.settings import REPO_ROOT, Settings
 from ingest.library import DocumentLibrary
 from ingest.pipeline import Ingestor
-from ingest.translation import Translator
+from ingest.translation import PROMPT_VERSION, Translator, cache_key
 from models.embeddings import ParagraphEmbeddings
 from vectorstore.store import ParagraphStore
 
 SHIPPED = REPO_ROOT / "data" / "translations.jsonl"
 DECLARATION = CORPUS / "001_29f7b3141a8d4611.txt"  # Dutch only
+PRESS_RELEASE = CORPUS / "003_0cd5a18808cb444d.txt"  # Dutch only
 
 
 def _ingest(settings: Settings, *paths):
@@ -61,6 +62,26 @@ def test_a_dutch_only_document_answers_english_and_french_questions_with_labelle
         assert cited.lang == "nl" and cited.machine_translation and cited.machine_translation_lang == lang
         label = {"en": "machine translation", "fr": "traduction automatique"}[lang]
         assert label in answer.text and {"en": "only in Dutch", "fr": "qu'en néerlandais"}[lang] in answer.text
+
+
+def test_a_dutch_sentence_whose_english_translation_failed_gets_no_french_one(tmp_path, models_dir):
+    """French is made from the English; where the English failed the checks, none is asked straight from the Dutch
+    (the small model made the press release's 'Benelux-ministers van Justitie' 'ministres de Justice belgiques')."""
+    settings = Settings(data_dir=tmp_path, models_dir=models_dir, llm_backend="extractive")  # the shipped cache suffices
+    line, made = "Benelux-ministers van Justitie gaan hun samenwerking in strijd tegen mensenhandel versterken", \
+        "Les ministres de Justice belgiques vont travailler ensemble pour renforcer la lutte contre la traite des êtres humains."
+    translator = Translator(settings)  # the direct translation the model made, as if cached here: never asked for
+    key = cache_key(line, "nl", "fr", translator.model, translator.glossary.terms(line, "nl", "fr"))
+    translator.cache.put(key, {"key": key, "model": translator.model, "prompt": PROMPT_VERSION, "from": "nl", "to": "fr", "source": line,
+                                "text": made, "problems": [], "rejected": None})
+    store, summary = _ingest(settings, PRESS_RELEASE)
+    assert summary.translation.made == 0
+    originals = store.originals(PRESS_RELEASE.name)
+    twins = {(t.translated_from, t.lang): t.sentence_translations for t in store.twins_of([c.chunk_id for c in originals])}
+    pairs = [(en, twins.get((c.chunk_id, "fr"))) for c in originals if (en := twins.get((c.chunk_id, "en")))]
+    assert pairs and sum(e is None for en, _ in pairs for e in en) > 0  # (else nothing is checked)
+    assert all(f is None for en, fr in pairs if fr for e, f in zip(en, fr) if e is None)
+    assert not any("belgiques" in (f or "") for _, fr in pairs for f in fr or [])
 
 
 def test_without_an_llm_documents_stay_searchable_and_ingest_says_translations_are_unavailable(tmp_path, models_dir):
