@@ -7,7 +7,6 @@ headings in different languages (the title page of a bilingual document) stay pa
 own, one per language, so that each can be paired with its translation.
 """
 
-
 from core.languages import UNKNOWN
 from core.records import Paragraph
 from core.sentences import SENTENCE_END
