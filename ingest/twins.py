@@ -108,7 +108,7 @@ class TwinMaker:
             # between two languages other than English: from the English translation, or none where that failed the
             # checks (asked straight from Dutch, the model made "Benelux-ministers" "ministres ... belgiques")
             pivoted = PIVOT not in (chunk.lang, target)
-            via = english.get(chunk.chunk_id) or [] if pivoted else []
+            via = (english.get(chunk.chunk_id) or []) if pivoted else []
             try:
                 translated = [
                     None if pivoted and (i >= len(via) or via[i] is None)
