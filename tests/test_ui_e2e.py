@@ -407,3 +407,22 @@ def test_new_conversation_stops_an_answer_under_way(fake, page):
     assert "Antwoord" not in page.locator("#bq-chat").inner_text()  # the stopped answer does not come back
     ask_in_browser(page, "Nieuwe vraag?")
     assert fake.assistant.calls[-1]["history"] is None
+
+
+def test_an_answer_stopped_under_way_ends_on_an_update_that_changes_nothing():
+    """Gradio re-sends a streamed run's last output when the run ends, so a stopped answer whose cancel came too
+    late (the browser test above, when the cancel loses the race) must end on no-change updates."""
+    from ui.app import build_app
+
+    assistant = FakeAssistant()
+    assistant.release.clear()
+    app = build_app(assistant, FakeLibrary())
+    handler = {f.fn.__name__: f.fn for f in app.fns.values() if hasattr(f.fn, "__name__")}
+    _, _, state, _ = handler["start_turn"]("Vraag die blijft hangen?", {}, "auto")
+    answering = handler["answer_turn"](state, "auto", "generative")
+    while "Antwoord" not in str(next(answering)[0]):
+        pass
+    handler["new_conversation"](state)
+    assistant.release.set()
+    rest = list(answering)
+    assert rest and all(value == {"__type__": "update"} for update in rest for value in update)

@@ -157,7 +157,17 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
         return gr.update(value="", interactive=False), state["display"], state, waiting
 
     def answer_turn(state: dict, language: str, mode: str):
-        """Streams the answer of the pending question; the final Answer replaces the streamed text."""
+        """Streams the answer of the pending question; once "New conversation" marks its state stopped, says
+        nothing more (a cancel reaches the worker thread late). It ends on a no-change update, because the end of a
+        streamed run re-sends its last output, which would bring the stopped answer back."""
+        for update in answer_updates(state, language, mode):
+            if state.get("stopped"):
+                yield (gr.skip(),) * len(update)
+                return
+            yield update
+
+    def answer_updates(state: dict, language: str, mode: str):
+        """The chat outputs while answering the pending question; the final Answer replaces the streamed text."""
         question = state.get("pending")
         unlock = gr.update(interactive=True)
         if not question:
@@ -169,8 +179,6 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
         try:
             answer = None
             for piece in assistant.stream(question, history=state["history"] or None, lang=forced, mode=Mode(mode)):
-                if state.get("stopped"):  # "New conversation" was clicked: say nothing more of this one
-                    return
                 if isinstance(piece, Answer):
                     answer = piece
                     continue
@@ -195,8 +203,6 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
             display[-1] = {"role": "assistant", "content": render.evidence_html(evidence) + render.answer_html(streamed) + shown}
             state["pending"] = None
             yield display, state, render.sources_html(None, lang), gr.skip(), unlock
-            return
-        if state.get("stopped"):
             return
         display[-1] = {"role": "assistant", "content": render.assistant_message(answer)}
         state["history"] = state["history"] + [
