@@ -7,7 +7,8 @@ money or website asked for, and nothing when no sentence has it): the best one w
 those of the next best that score as well (quoting one passage only lifted citation precision from 0.60 to
 0.65 on the tuning questions but cost 0.10 of answer accuracy), and, when the question asks for a date, a
 name, a place or a quantity that none of these holds, the best-scoring sentence that holds one and scores
-nearly as well (`_CARRIER_MARGIN`), first from the same passage.
+nearly as well (`_CARRIER_MARGIN`), first from the same passage. When the best passage's quotes hold what is
+asked, another passage's sentence is quoted only if it holds it too.
 Whether the documents answer at all is decided in `answerability`.
 """
 
@@ -100,6 +101,8 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
         carriers = [s for s in statements if s not in chosen and holds(s.text, kind, question)]
         close = [s for s in carriers if s.score >= best.score - _CARRIER_MARGIN]
         chosen += ([s for s in close if s.passage is best.passage] or close)[:1]
+    if kind is not AnswerType.OTHER and any(s.passage is best.passage and holds(s.text, kind, question) for s in chosen):
+        chosen = [s for s in chosen if s.passage is best.passage or holds(s.text, kind, question)]
     return sorted(chosen, key=lambda s: (s.passage.rank, s.position))
 
 

@@ -52,3 +52,17 @@ def test_the_date_asked_is_found_in_the_next_passage_when_the_best_holds_none():
     chosen = [s.text for s in choose_sentences(ranked, AnswerType.DATE, "Vanaf welke datum wordt de app stopgezet?")]
     assert "Vanaf 22 april 2022 wordt de app tijdelijk stopgezet." in chosen
     assert "Sinds 1 januari 2021 is de app minder gebruikt." not in chosen  # too far below the best to be its answer
+
+
+def test_when_the_best_passage_holds_the_date_asked_another_passage_is_quoted_only_if_it_holds_one_too():
+    best, second, third = passage("A.", rank=1), passage("B.", rank=2), passage("C.", rank=3)
+    question = "Wanneer werd de verklaring ondertekend?"
+    ranked = [
+        sentence(best, "De verklaring werd op 2 december 2016 ondertekend.", 0.90),
+        sentence(second, "De verklaring werd door de drie ministers ondertekend.", 0.89),
+        sentence(third, "Een nieuwe verklaring volgde op 30 september 2019.", 0.89),
+    ]
+    chosen = [s.text for s in choose_sentences(ranked, AnswerType.DATE, question)]
+    assert chosen == ["De verklaring werd op 2 december 2016 ondertekend.", "Een nieuwe verklaring volgde op 30 september 2019."]
+    undated = [sentence(best, "De verklaring werd plechtig ondertekend.", 0.90), *ranked[1:]]
+    assert len(choose_sentences(undated, AnswerType.DATE, question)) == 3  # the best holds no date: nothing is left out
