@@ -28,7 +28,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
         else:
             sentences += _segment(item, lang)
     pieces = [piece for piece in sentences if piece]
-    for belongs_before in (_whitespace, _short_item, _closes_parenthesis):  # in this order
+    for belongs_before in (_whitespace, _short_item, _closes_parenthesis, _goes_on):  # in this order
         pieces = _glued(pieces, belongs_before)
     return pieces
 
@@ -85,6 +85,12 @@ def _whitespace(previous: str, piece: str) -> bool:
 
 def _short_item(previous: str, piece: str) -> bool:
     return bool(_BULLET_START.match(piece)) and len(WORD.findall(piece)) < _MIN_ITEM_WORDS
+
+
+def _goes_on(previous: str, piece: str) -> bool:
+    """A piece that opens with a colon, semicolon or comma goes on from the one before it: sentencex cuts after an
+    abbreviation it does not know ("Tel. | : +352 247-84516")."""
+    return piece.lstrip()[:1] in (":", ";", ",")
 
 
 def _closes_parenthesis(previous: str, piece: str) -> bool:

@@ -4,7 +4,8 @@ A short line without a sentence end (a heading, a date line, a lead-in such as "
 a question heading a list) is merged into the body paragraph that follows it when both are in the
 same language. Runs of
 headings in different languages (the title page of a bilingual document) stay paragraphs of their
-own, one per language, so that each can be paired with its translation.
+own, one per language, so that each can be paired with its translation; a lead-in ending with a colon
+stays with the heading it introduces whatever their languages are told to be.
 """
 
 from core.languages import UNKNOWN
@@ -36,6 +37,10 @@ def _by_language(headings: list[Paragraph], following: str) -> list[tuple[str, l
     for heading, lang in zip(headings, _heading_languages(headings, following)):
         if groups and groups[-1][0] == lang:
             groups[-1][1].append(heading)
+        elif groups and groups[-1][1][-1].text.endswith(":"):  # a lead-in stays with what it introduces
+            lead_in = groups[-1][1].pop()
+            groups = [group for group in groups if group[1]]
+            groups.append((lang, [lead_in, heading]))
         else:
             groups.append((lang, [heading]))
     return groups

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from assistant.answer_types import is_statement
+from core.records import Paragraph
 from core.sentences import split_sentences
 from core.text import find_date, months_named
 from ingest.chunking import chunk_paragraphs, chunk_sentences
+from ingest.headings import merge_headings
 from ingest.parse import parse_document, parse_paragraphs
 from ingest.repair import _continuation_index, ends_mid_sentence
 from tests.conftest import BILINGUAL, CORPUS, DUTCH_ONLY
@@ -99,6 +101,16 @@ def test_heading_is_kept_with_the_text_it_heads(parsed):
     assert p.text.startswith("Aanbeveling 2\nTal van maatregelen")
 
 
+def test_a_lead_in_ending_with_a_colon_stays_with_what_it_introduces(parsed):
+    """The press contacts at the end of 003 are short lines without a sentence end; the last contact's lines,
+    told apart by language, once started a paragraph of their own without the line naming whom it is for."""
+    contact = paragraph_with(parsed[DUTCH_ONLY[1]], "n.vanhaver@benelux.int")
+    assert contact.text.startswith("Voor het Secretariaat-Generaal van de Benelux :\nDe heer Nick Van Haver")
+    heading = lambda text, lang: Paragraph(text=text, spans=[(0, len(text))], lang=lang)  # noqa: E731
+    merged = merge_headings([heading("Contact presse", "fr"), heading("Pour le ministère :", "fr"), heading("Mr Jan Peeters, Tel 123", "en")])
+    assert [p.text for p in merged] == ["Contact presse", "Pour le ministère :\nMr Jan Peeters, Tel 123"]
+
+
 def test_bilingual_title_page_stays_one_paragraph_per_language(parsed):
     doc = parsed["000_8155b968e599ee5e.txt"]
     dutch_title = paragraph_with(doc, "ANTWOORD")
@@ -134,6 +146,13 @@ def test_no_sentence_ends_inside_parentheses():
     assert split_sentences(titles, "nl") == [titles]  # sentencex alone cuts after "(28 mei"
     text = "Een zin (28 mei 2021) over iets. Een tweede zin (met haakjes). Een derde zin."
     assert [s.strip() for s in split_sentences(text, "nl")] == ["Een zin (28 mei 2021) over iets.", "Een tweede zin (met haakjes).", "Een derde zin."]
+
+
+def test_a_cut_after_an_unknown_abbreviation_is_mended():
+    contact = "De heer Jeannot Berg E-mail : jeannot.berg@mj.etat.lu Tel. : +352 247-84516"
+    assert split_sentences(contact, "nl") == [contact]  # sentencex alone cuts after "Tel."
+    text = "De app is gratis. Ze werkt overal; ook in het buitenland."
+    assert [s.strip() for s in split_sentences(text, "nl")] == ["De app is gratis.", "Ze werkt overal; ook in het buitenland."]
 
 
 def test_list_items_are_sentences_and_short_items_stay_with_their_introduction():
