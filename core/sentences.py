@@ -1,7 +1,8 @@
 """Sentence segmentation (sentencex, with per-language abbreviation rules); list bullets end sentences too (a
 list of short items, such as names, stays one sentence with its introduction), and so does a line break: in a
 paragraph it ends a heading merged into it (`ingest.headings`; its other lines are joined), unless the line ends
-with a colon and introduces what follows. No sentence ends inside parentheses."""
+with a colon and introduces what follows. No sentence ends inside parentheses, and a numbered item's number opens
+the item."""
 
 import re
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from core.text import WORD
 SENTENCE_END = re.compile(r"[.!…]['\"”’»)]?$")  # what ends a sentence (a line without one is a heading)
 _BULLET = re.compile(r"(?<=\S)\s+(?=[•▪●◦] )")
 _BULLET_START = re.compile(r"\s*[•▪●◦]\s+")
+_ITEM_NUMBER = re.compile(r"(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+$")  # "2. " cut from its item, at a piece's end
 _MIN_ITEM_WORDS = 4  # a shorter list item ("• Duitsland") is no sentence of its own
 
 
@@ -30,7 +32,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
     pieces = [piece for piece in sentences if piece]
     for belongs_before in (_whitespace, _short_item, _closes_parenthesis, _goes_on):  # in this order
         pieces = _glued(pieces, belongs_before)
-    return pieces
+    return _numbers_with_their_items(pieces)
 
 
 def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
@@ -51,6 +53,24 @@ def heading_contexts(sentences: list[str | None], headings: list[bool]) -> list[
         contexts.append(context)
         context = context + (f"{sentence}\n" if sentence else "") if heading else ""
     return contexts
+
+
+def _numbers_with_their_items(pieces: list[str]) -> list[str]:
+    """`pieces`, the number of a numbered list's item moved to the start of the item: sentencex cuts "… taken: 1. |
+    Het opstellen … | 2. | Het organiseren …". (A number that ends a sentence, "Zie artikel 2.", stays.)"""
+    result: list[str] = []
+    carried = ""
+    for piece in pieces:
+        piece = carried + piece
+        marker = _ITEM_NUMBER.search(piece)
+        carried = ""
+        if marker and (marker.start() == 0 or piece[: marker.start()].rstrip().endswith(":")):
+            piece, carried = piece[: marker.start()], marker.group()
+        if piece:
+            result.append(piece)
+    if carried:
+        result.append(carried)
+    return result
 
 
 def _lines(text: str) -> list[str]:

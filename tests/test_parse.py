@@ -155,6 +155,14 @@ def test_a_cut_after_an_unknown_abbreviation_is_mended():
     assert [s.strip() for s in split_sentences(text, "nl")] == ["De app is gratis.", "Ze werkt overal; ook in het buitenland."]
 
 
+def test_the_number_of_a_numbered_item_opens_the_item():
+    text = "De werkgroep heeft twee taken:\n1. Het opstellen van een verslag.\n2. Het organiseren van opleidingen."
+    sentences = [s.strip() for p in parse_paragraphs(text) for s in split_sentences(p.text, p.lang)]
+    assert sentences == ["De werkgroep heeft twee taken:", "1. Het opstellen van een verslag.", "2. Het organiseren van opleidingen."]
+    text = "Zie artikel 2. Het verslag volgt later."
+    assert [s.strip() for s in split_sentences(text, "nl")] == ["Zie artikel 2.", "Het verslag volgt later."]
+
+
 def test_list_items_are_sentences_and_short_items_stay_with_their_introduction():
     text = ("Gebruik van de app is veilig. Daar zorgen we voor:\n- De app wordt voortdurend getest.\n- De app kent niet jouw naam.\n\n"
             "Vanaf 30 november werkt de app samen met de apps uit:\n- Duitsland\n- Italië\n- Slovenië\n\nWaarom deze samenwerking?\n\n"
