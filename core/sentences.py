@@ -44,6 +44,12 @@ def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
     ]
 
 
+def is_heading_in(sentence: str, text: str) -> bool:
+    """Whether `sentence` is a heading line of the paragraph `text` (as `split_headed` tells it): a line of its own
+    without a sentence end. (A list introduced by a colon spans lines: it is no heading.)"""
+    return not SENTENCE_END.search(sentence) and "\n" not in sentence and f"{sentence}\n" in text
+
+
 def heading_contexts(sentences: list[str | None], headings: list[bool]) -> list[str]:
     """What to embed before each sentence: the headings right before it, one per line ("Broncode\n" before "De
     broncode van de app ... is openbaar."), which say what it is about, as they did when they were part of it; ""

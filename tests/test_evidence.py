@@ -66,3 +66,14 @@ def test_when_the_best_passage_holds_the_date_asked_another_passage_is_quoted_on
     assert chosen == ["De verklaring werd op 2 december 2016 ondertekend.", "Een nieuwe verklaring volgde op 30 september 2019."]
     undated = [sentence(best, "De verklaring werd plechtig ondertekend.", 0.90), *ranked[1:]]
     assert len(choose_sentences(undated, AnswerType.DATE, question)) == 3  # the best holds no date: nothing is left out
+
+
+def test_a_heading_line_is_not_quoted_however_long_but_a_list_after_a_colon_is():
+    title = "Dordts gezin: “Dankzij CoronaMelder hebben we geen anderen besmet”"
+    story = passage(f"{title}\nVolkomen onverwachts kreeg Len Vliet uit Dordrecht een melding.")
+    ranked = [sentence(story, title, 0.90, 0), sentence(story, "Volkomen onverwachts kreeg Len Vliet uit Dordrecht een melding.", 0.88, 1)]
+    assert [s.text for s in choose_sentences(ranked)] == ["Volkomen onverwachts kreeg Len Vliet uit Dordrecht een melding."]
+    countries = "Vanaf 30 november werkt CoronaMelder samen met de corona-apps uit:\n• Duitsland • Italië • Slovenië"
+    listed = passage(f"{countries}\nJe kunt een buitenlandse gebruiker tegenkomen.")
+    ranked = [sentence(listed, countries, 0.90, 0), sentence(listed, "Je kunt een buitenlandse gebruiker tegenkomen.", 0.80, 1)]
+    assert countries in [s.text for s in choose_sentences(ranked, AnswerType.PLACE, "Met welke landen werkt de app samen?")]
