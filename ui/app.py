@@ -7,6 +7,7 @@ catches its exceptions, logs the traceback and shows a short message instead.
 
 import logging
 import tempfile
+from contextlib import closing
 from html import escape
 from pathlib import Path
 from typing import Literal
@@ -160,11 +161,12 @@ def build_app(assistant, library, *, concurrency: int = 1, upload_max_mb: int = 
         """Streams the answer of the pending question; once "New conversation" marks its state stopped, says
         nothing more (a cancel reaches the worker thread late). It ends on a no-change update, because the end of a
         streamed run re-sends its last output, which would bring the stopped answer back."""
-        for update in answer_updates(state, language, mode):
-            if state.get("stopped"):
-                yield (gr.skip(),) * len(update)
-                return
-            yield update
+        with closing(answer_updates(state, language, mode)) as updates:  # (closing it stops the generation)
+            for update in updates:
+                if state.get("stopped"):
+                    yield (gr.skip(),) * len(update)
+                    return
+                yield update
 
     def answer_updates(state: dict, language: str, mode: str):
         """The chat outputs while answering the pending question; the final Answer replaces the streamed text."""
