@@ -40,14 +40,23 @@ _TEXT_ANSWERS = re.compile(
     r"(?:question|vraag))?\s*(?:[.:]\s*|$)",
     re.IGNORECASE,
 )
+# ... and "The text states that ..." before what it says (not in Dutch, where the clause after "dat" ends on its verb)
+_TEXT_SAYS = re.compile(
+    r"^(?:the|this) (?:text|document|passage|source)s? (?:mentions|states|says|indicates|explains|notes|specifies"
+    r"|(?:provides|gives) the (?:answer|information)) that\s+"
+    r"|^(?:le|ce) (?:texte|document|passage) (?:mentionne|indique|précise|dit|explique|affirme"
+    r"|(?:donne|fournit) (?:l'information|la réponse)) (?:que\s+|qu['’])",
+    re.IGNORECASE,
+)
 _MIN_WORDS_TO_CHECK_LANGUAGE = 4
 
 
 def without_judgement(sentence: str) -> str:
-    """`sentence` without an opening "Yes," and "the text provides the answer:" (capitalised again); empty when that is
-    all it says."""
+    """`sentence` without an opening "Yes,", "the text provides the answer:" and "the text states that" (capitalised
+    again); empty when that is all it says."""
     rest = _YES.sub("", sentence, count=1)
     rest = rest[remark.end() :] if (remark := _TEXT_ANSWERS.match(rest)) else rest
+    rest = rest[remark.end() :] if (remark := _TEXT_SAYS.match(rest)) else rest
     return rest[:1].upper() + rest[1:] if rest != sentence else sentence
 
 

@@ -103,6 +103,13 @@ def test_the_yes_carried_over_from_the_judgement_is_not_shown(corpus_settings):
     assert "tekst" not in answer.text and "Ja," not in answer.text
 
 
+def test_what_the_text_states_is_said_without_the_text_stating_it(corpus_settings):
+    reply = "Le texte indique que la première réunion a eu lieu à Anvers."
+    assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))
+    answer = assistant.ask("Où a eu lieu la première réunion sur la surveillance administrative du secteur de la prostitution ?")
+    assert not answer.fallback and answer.text.startswith("La première réunion a eu lieu à Anvers.")
+
+
 @pytest.mark.parametrize("reply", [
     "Ja, de tekst geeft het antwoord.",  # the judgement echoed instead of an answer
     "De eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector vond plaats.",  # the question restated
