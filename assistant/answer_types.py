@@ -55,7 +55,11 @@ FORMS = {
     AnswerType.WEBSITE: re.compile(r"https?://|www\.|\b[\w-]+\.(?:nl|be|lu|fr|eu|int|org|com|net)\b", re.IGNORECASE),
 }
 
-_LINK_LINE = re.compile(r"https?://|www\.|\b(?:en savoir plus|lees meer|meer informatie|read more|more information|plus d'informations)\b", re.I)
+_LINK_LINE = re.compile(
+    r"https?://|www\.|\b(?:en savoir plus|lees meer|meer informatie|read more|more information|plus d'informations)\b"
+    r"|^(?:zie ook|lees ook|voir aussi|lire aussi|see also)\b",  # a pointer to another question of the page
+    re.I,
+)
 _CRUMB = re.compile(r"\s[>»/|]\s")
 _MIN_STATEMENT_WORDS = 4
 _MAX_HEADING_WORDS = 6  # a short line without a closing stop is a heading
@@ -88,7 +92,7 @@ def is_statement(sentence: str) -> bool:
     crumb or a bare date."""
     text = sentence.strip()
     words = WORD.findall(text)
-    if text.endswith("?") or len(words) < _MIN_STATEMENT_WORDS or _LINK_LINE.search(text) and len(words) < 15:
+    if text.rstrip(".").endswith("?") or len(words) < _MIN_STATEMENT_WORDS or _LINK_LINE.search(text) and len(words) < 15:
         return False
     if len(_CRUMB.findall(text)) >= 2 or len(words) <= _MAX_HEADING_WORDS and not text.endswith(_CLOSING):
         return False

@@ -83,6 +83,8 @@ def test_a_fixed_form_is_held_only_when_it_is_written_out(kind, holder, other):
         "Samenwerking met andere landen",
         "19 maart 2016",
         "Home > Veelgestelde vragen > Privacy",
+        "Zie ook: Waarom moeten mijn locatie-instellingen aan staan op mijn Android-telefoon?.",
+        "Lire aussi : Que dois-je faire si je reçois une notification de CoronaMelder",
     ],
 )
 def test_what_is_not_a_statement(sentence):
