@@ -3,7 +3,7 @@ must be in its sources."""
 
 from collections import Counter
 
-from core.text import CODE, NUMBER, PREFIX, WORD, common_word, fold_accents, names
+from core.text import CODE, NUMBER, PREFIX, WORD, common_word, fold_accents, names, spelled_numbers
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
@@ -35,10 +35,11 @@ def _digits(code: str) -> str:
 
 
 def unsupported(sentence: str, sources: list[str]) -> list[str]:
-    """The numbers, codes and names of `sentence` that none of `sources` contains (empty: the sentence passes).
+    """The numbers, codes and names of `sentence` that none of `sources` contains, in digits or words (empty: the
+    sentence passes).
     A code counts whole: a sentence may repeat a phone number, not take a number out of it ("088-1205 100" is no
     source for "100 calls")."""
-    source_numbers = {n for text in sources for n in NUMBER.findall(CODE.sub(" ", text))}
+    source_numbers = {n for text in sources for n in [*NUMBER.findall(CODE.sub(" ", text)), *spelled_numbers(text)]}
     source_codes = {_digits(code) for text in sources for code in CODE.findall(text)}
     missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
     missing += [n for n in NUMBER.findall(CODE.sub(" ", sentence)) if n not in source_numbers]
@@ -46,12 +47,13 @@ def unsupported(sentence: str, sources: list[str]) -> list[str]:
 
 
 def changed_facts(original: str, translation: str, common_words: set[str] = frozenset(), lang: str | None = None) -> list[str]:
-    """What a translation changed: numbers lost or added, proper names lost, places or peoples added (anywhere,
-    a line's first word too) (empty: it keeps the facts). Capitalised words that the document also uses in lower case
+    """What a translation changed: numbers lost or added (a number may be written out: "2" ~ "two"), proper names
+    lost, places or peoples added (anywhere, a line's first word too) (empty: it keeps the facts). Capitalised words that the document also uses in lower case
     (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may become "the Human Trafficking group"),
     nor are the common words of the original's language `lang` ("le Comité de Ministres": "the Committee of Ministers")."""
     theirs, ours = Counter(NUMBER.findall(original)), Counter(NUMBER.findall(translation))
-    problems = [f"number {n} lost" for n in sorted(theirs - ours)] + [f"number {n} added" for n in sorted(ours - theirs)]
+    problems = [f"number {n} lost" for n in sorted(theirs - ours) if n not in spelled_numbers(translation)]  # "2" → "two"
+    problems += [f"number {n} added" for n in sorted(ours - theirs) if n not in spelled_numbers(original)]
     written = {fold_accents(word.lower()): word.lower() for word in WORD.findall(original)}
     problems += [
         f"name {name} lost" for name in sorted(names(original))

@@ -113,11 +113,17 @@ _UNITS = (
     "|an|ans|année|années|mois|semaine|semaines|jour|jours|heure|heures|minute|minutes|fois|pour cent|euros|millions?|milliards?"
     "|year|years|month|months|weeks?|days?|hours?|minutes?|times|percent|per cent|millions?|billions?"
 )
-NUMBER_WORDS = frozenset({
-    "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twaalf", "twintig", "honderd", "duizend", "miljoen",
-    "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "douze", "vingt", "cent", "mille", "million",
-    "two", "three", "four", "five", "seven", "eight", "nine", "ten", "twelve", "twenty", "hundred", "thousand", "million",
-})
+_SPELLED = {  # numbers written as words, in Dutch, French and English
+    2: ("twee", "deux", "two"), 3: ("drie", "trois", "three"), 4: ("vier", "quatre", "four"), 5: ("vijf", "cinq", "five"),
+    6: ("zes", "six"), 7: ("zeven", "sept", "seven"), 8: ("acht", "huit", "eight"), 9: ("negen", "neuf", "nine"),
+    10: ("tien", "dix", "ten"), 12: ("twaalf", "douze", "twelve"), 20: ("twintig", "vingt", "twenty"),
+}
+NUMBER_WORDS = frozenset(
+    {word for words in _SPELLED.values() for word in words}
+    | {"honderd", "duizend", "miljoen", "cent", "mille", "million", "hundred", "thousand"}
+)
+_SPELLED_NUMBER = re.compile(r"\b(" + "|".join(word for words in _SPELLED.values() for word in words) + r")\b", re.I)
+_VALUE_OF = {word: str(value) for value, words in _SPELLED.items() for word in words}
 
 
 _COUNTED = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:" + _UNITS + r")\b", re.I)
@@ -134,6 +140,11 @@ _NOT_COUNTING = re.compile(
     r"\b\d{1,2}(?:er)?\.? (?:" + _MONTH_NAMES + r")\b|" + _NUMERIC_DATE.pattern + r"|\b\d{1,2}[:.h]\d{2}\b|" + CODE.pattern,
     re.I,
 )
+
+
+def spelled_numbers(text: str) -> set[str]:
+    """The numbers `text` writes as words, in digits ("twee experts", "two ways" → {"2"})."""
+    return {_VALUE_OF[m.group(1).lower()] for m in _SPELLED_NUMBER.finditer(text)}
 
 
 def counted_things(text: str) -> set[str]:

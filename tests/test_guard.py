@@ -1,6 +1,7 @@
-"""The faithfulness guard on generated sentences: every number, code and name must be in the sources."""
+"""The faithfulness guard on generated sentences and machine translations: every number, code and name must be in
+the sources."""
 
-from core.guard import unsupported
+from core.guard import changed_facts, unsupported
 
 HOTLINE = ["Signalez-le au centre de signalement, au numéro de téléphone suivant : 088-1205 100 (tarif local)."]
 
@@ -24,3 +25,14 @@ def test_numbers_names_and_dates_of_the_sources_are_supported():
 def test_a_numeric_date_or_a_span_of_years_is_no_code():
     assert unsupported("Het actieplan loopt tot 2024.", ["het gezamenlijke meerjarenactieplan (2021-2024)"]) == []
     assert unsupported("Zij tekenden in 2016.", ["Luxemburg, 2-12-2016"]) == []
+
+
+def test_a_number_may_be_written_out_in_the_sources_or_in_a_translation():
+    experts = ["Bij de borging van de toegankelijkheid zijn twee experts betrokken."]
+    assert unsupported("Er zijn 2 experts betrokken.", experts) == []
+    assert unsupported("Er zijn 3 experts betrokken.", experts) == ["3"]
+    original = "Pour des recherches policières plus ciblées, cela peut se faire actuellement de 2 manières."
+    assert changed_facts(original, "For more targeted police research, this can currently be done in two ways.") == []
+    assert changed_facts(original, "For more targeted police research, this can currently be done in three ways.") == ["number 2 lost"]
+    assert changed_facts("Er zijn twee experts betrokken.", "Two experts are involved, 2 of them blind.") == []
+    assert changed_facts("Er zijn twee experts betrokken.", "3 experts are involved.") == ["number 3 added"]
