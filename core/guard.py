@@ -48,9 +48,10 @@ def unsupported(sentence: str, sources: list[str]) -> list[str]:
 
 def changed_facts(original: str, translation: str, common_words: set[str] = frozenset(), lang: str | None = None) -> list[str]:
     """What a translation changed: numbers lost or added (a number may be written out: "2" ~ "two"), proper names
-    lost, places or peoples added (anywhere, a line's first word too) (empty: it keeps the facts). Capitalised words that the document also uses in lower case
-    (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may become "the Human Trafficking group"),
-    nor are the common words of the original's language `lang` ("le Comité de Ministres": "the Committee of Ministers")."""
+    lost, places or peoples added (anywhere, a line's first word too) (empty: it keeps the facts). Capitalised words
+    that the document also uses in lower case (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may
+    become "the Human Trafficking group"), nor are the common words of the original's language `lang` ("le Comité de
+    Ministres": "the Committee of Ministers")."""
     theirs, ours = Counter(NUMBER.findall(original)), Counter(NUMBER.findall(translation))
     problems = [f"number {n} lost" for n in sorted(theirs - ours) if n not in spelled_numbers(translation)]  # "2" → "two"
     problems += [f"number {n} added" for n in sorted(ours - theirs) if n not in spelled_numbers(original)]
