@@ -53,8 +53,9 @@ def changed_facts(original: str, translation: str, common_words: set[str] = froz
     become "the Human Trafficking group"), nor are the common words of the original's language `lang` ("le Comité de
     Ministres": "the Committee of Ministers")."""
     theirs, ours = Counter(NUMBER.findall(original)), Counter(NUMBER.findall(translation))
-    problems = [f"number {n} lost" for n in sorted(theirs - ours) if n not in spelled_numbers(translation)]  # "2" → "two"
-    problems += [f"number {n} added" for n in sorted(ours - theirs) if n not in spelled_numbers(original)]
+    written_theirs, written_ours = spelled_numbers(original), spelled_numbers(translation)  # "2" → "two"
+    problems = [f"number {n} lost" for n in sorted(theirs - ours) if n not in written_ours]
+    problems += [f"number {n} added" for n in sorted(ours - theirs) if n not in written_theirs]
     written = {fold_accents(word.lower()): word.lower() for word in WORD.findall(original)}
     problems += [
         f"name {name} lost" for name in sorted(names(original))

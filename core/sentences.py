@@ -45,8 +45,8 @@ def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
 
 
 def is_heading_in(sentence: str, text: str) -> bool:
-    """Whether `sentence` is a heading line of the paragraph `text` (as `split_headed` tells it): a line of its own
-    without a sentence end. (A list introduced by a colon spans lines: it is no heading.)"""
+    """Whether `sentence` is a heading line of the paragraph `text`: a line of its own without a sentence end, as
+    `split_headed` tells it from the pieces, but of one line only (a list after a colon spans lines and is quotable)."""
     return not SENTENCE_END.search(sentence) and "\n" not in sentence and f"{sentence}\n" in text
 
 

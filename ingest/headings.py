@@ -39,7 +39,8 @@ def _by_language(headings: list[Paragraph], following: str) -> list[tuple[str, l
             groups[-1][1].append(heading)
         elif groups and groups[-1][1][-1].text.endswith(":"):  # a lead-in stays with what it introduces
             lead_in = groups[-1][1].pop()
-            groups = [group for group in groups if group[1]]
+            if not groups[-1][1]:
+                groups.pop()
             groups.append((lang, [lead_in, heading]))
         else:
             groups.append((lang, [heading]))
