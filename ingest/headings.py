@@ -56,14 +56,30 @@ def _merge(parts: list[Paragraph], lang: str) -> Paragraph:
     )
 
 
+def _trailing(pending: list[Paragraph]) -> int:
+    """How many lines of a heading run end the section before it rather than head the next: those before the
+    run's question when a lead-in ending with a colon among them has had its lines ("Heures d'ouverture :",
+    "Du lundi au vendredi 9h - 17h", then "Que prescrit la loi … ?", an FAQ's next question)."""
+    question = next((i for i, p in enumerate(pending) if p.text.endswith("?")), None)
+    if question is None:
+        return 0
+    completed = any(p.text.endswith(":") for p in pending[: question - 1])
+    return question if completed else 0
+
+
 def merge_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """A new list in which each heading run is merged forward or kept as one paragraph per language."""
+    """A new list in which each heading run is merged forward or kept as one paragraph per language; the lines
+    that end a section (`_trailing`) are merged back into its last paragraph when in its language."""
     result: list[Paragraph] = []
     pending: list[Paragraph] = []
     for paragraph in paragraphs:
         if is_heading(paragraph):
             pending.append(paragraph)
             continue
+        trailing = _trailing(pending)
+        if trailing and result and all(p.lang in (UNKNOWN, result[-1].lang) for p in pending[:trailing]):
+            result[-1] = _merge([result[-1], *pending[:trailing]], result[-1].lang)
+            pending = pending[trailing:]
         groups = _by_language(pending, paragraph.lang)
         last = groups.pop()[1] if groups and groups[-1][0] == paragraph.lang else []
         result.extend(_merge(group, lang) for lang, group in groups)

@@ -111,6 +111,18 @@ def test_a_lead_in_ending_with_a_colon_stays_with_what_it_introduces(parsed):
     assert [p.text for p in merged] == ["Contact presse", "Pour le ministère :\nMr Jan Peeters, Tel 123"]
 
 
+def test_lines_after_an_answer_that_a_colon_introduced_end_that_answer_not_head_the_next_question():
+    """An FAQ gives the opening hours under its answer, then asks its next question: the hours belong to the answer
+    about the reporting centre, not to the question about the law."""
+    faq = Path(__file__).parents[1] / "eval" / "corpora" / "coronamelder-faq" / "documents"
+    doc = parse_document(faq / "doc17_desactivation-faq-fr.txt")
+    centre = paragraph_with(doc, "088-1205 100")
+    assert centre.text.endswith("(tarif local)\nHeures d'ouverture :\nDu lundi au vendredi 9h - 17h")
+    assert paragraph_with(doc, "Que prescrit la loi").text.startswith("Que prescrit la loi relative à l'application ?\n")
+    line = lambda text, lang: Paragraph(text=text, spans=[(0, len(text))], lang=lang)  # noqa: E731
+    titled = merge_headings([line("Veelgestelde vragen", "nl"), line("Contact:", "nl"), line("Waar bel ik?", "nl"), line("Bel 0800.", "nl")])
+    assert [p.text for p in titled] == ["Veelgestelde vragen\nContact:\nWaar bel ik?\nBel 0800."]  # nothing before: all heads on
+
 def test_bilingual_title_page_stays_one_paragraph_per_language(parsed):
     doc = parsed["000_8155b968e599ee5e.txt"]
     dutch_title = paragraph_with(doc, "ANTWOORD")
