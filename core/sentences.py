@@ -37,9 +37,9 @@ def split_sentences(text: str, lang: str) -> list[str]:
 
 def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
     """The sentences of `text` that are not blank, stripped, each with whether it is a heading: a line of its own
-    without a sentence end."""
+    without a sentence end that is no list item ("• onderzoeken of …;")."""
     return [
-        (piece.strip(), piece.endswith("\n") and not SENTENCE_END.search(piece.rstrip()))
+        (piece.strip(), piece.endswith("\n") and not SENTENCE_END.search(piece.rstrip()) and not _BULLET_START.match(piece))
         for piece in split_sentences(text, lang) if piece.strip()
     ]
 
@@ -47,17 +47,21 @@ def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
 def is_heading_in(sentence: str, text: str) -> bool:
     """Whether `sentence` is a heading line of the paragraph `text`: a line of its own without a sentence end, as
     `split_headed` tells it from the pieces, but of one line only (a list after a colon spans lines and is quotable)."""
-    return not SENTENCE_END.search(sentence) and "\n" not in sentence and f"{sentence}\n" in text
+    return not SENTENCE_END.search(sentence) and "\n" not in sentence and not _BULLET_START.match(sentence) and f"{sentence}\n" in text
 
 
 def heading_contexts(sentences: list[str | None], headings: list[bool]) -> list[str]:
     """What to embed before each sentence: the headings right before it, one per line ("Broncode\n" before "De
     broncode van de app ... is openbaar."), which say what it is about, as they did when they were part of it; ""
-    after a sentence that is no heading. (A missing sentence, None, adds nothing.)"""
+    after a sentence that is no heading, except that every item of a list gets the lead-in that introduces the list
+    ("… met de volgende taken wordt belast:\n" before each "• …"). (A missing sentence, None, adds nothing.)"""
     contexts, context = [], ""
     for sentence, heading in zip(sentences, headings):
         contexts.append(context)
-        context = context + (f"{sentence}\n" if sentence else "") if heading else ""
+        if heading:
+            context += f"{sentence}\n" if sentence else ""
+        elif not (sentence and _BULLET_START.match(sentence) and context.endswith(":\n")):
+            context = ""
     return contexts
 
 

@@ -10,6 +10,7 @@ from ingest.code_version import PARSER_VERSION
 from ingest.headings import merge_headings
 from ingest.instructions import looks_like_instructions
 from ingest.limits import check_text_size
+from ingest.lists import keep_lists_whole
 from ingest.loaders import UnreadableDocument, extract_text
 from ingest.metadata import describe_document
 from ingest.paragraphs import split_paragraphs
@@ -49,7 +50,7 @@ def parse_paragraphs(text: str) -> list[Paragraph]:
     paragraphs = split_paragraphs(text)
     for paragraph in paragraphs:
         paragraph.lang = detect_language(paragraph.text)
-    paragraphs = merge_headings(repair_splits(paragraphs))
+    paragraphs = keep_lists_whole(merge_headings(repair_splits(paragraphs)))
     for paragraph in paragraphs:
         if paragraph.lang == UNKNOWN:  # a run of short headings may tell its language as a whole
             paragraph.lang = detect_language(paragraph.text)

@@ -8,10 +8,11 @@ import pytest
 
 from assistant.answer_types import is_statement
 from core.records import Paragraph
-from core.sentences import split_sentences
+from core.sentences import heading_contexts, is_heading_in, split_headed, split_sentences
 from core.text import find_date, months_named
 from ingest.chunking import chunk_paragraphs, chunk_sentences
 from ingest.headings import merge_headings
+from ingest.lists import keep_lists_whole
 from ingest.parse import parse_document, parse_paragraphs
 from ingest.repair import _continuation_index, ends_mid_sentence
 from tests.conftest import BILINGUAL, CORPUS, DUTCH_ONLY
@@ -186,6 +187,35 @@ def test_list_items_are_sentences_and_short_items_stay_with_their_introduction()
     assert "Vanaf 30 november werkt de app samen met de apps uit: • Duitsland • Italië • Slovenië" in sentences[1]
     assert "Waarom deze samenwerking?" in sum(sentences, [])
 
+
+def test_a_list_set_out_one_item_per_block_is_one_passage_with_its_lead_in(parsed):
+    """The 2016 declaration gives the ad hoc group's tasks one per block, the last ending with a full stop: each item
+    alone said neither whose task it was nor read as a passage. Now one paragraph, an item a sentence, none a heading
+    (the items end with ";"), each embedded with the lead-in that says what the list is."""
+    tasks = paragraph_with(parsed[DUTCH_ONLY[0]], "met de volgende taken wordt belast:")
+    lines = tasks.text.split("\n")
+    assert len(lines) == 7 and all(line.startswith("• ") for line in lines[1:])
+    assert lines[-1].startswith("• opstellen van een concept-voortgangsrapport")
+    headed = split_headed(tasks.text, "nl")
+    assert [heading for _, heading in headed] == [True] + [False] * 6
+    assert not any(is_heading_in(sentence, tasks.text) for sentence, _ in headed[1:])
+    contexts = heading_contexts([s for s, _ in headed], [h for _, h in headed])
+    assert all(context == headed[0][0] + "\n" for context in contexts[1:])
+    after = paragraph_with(parsed[DUTCH_ONLY[0]], "zal het voortgangsrapport vaststellen")
+    assert after.text.startswith("De werkgroep Mensenhandel")  # a paragraph after the list is not an item of it
+
+
+def test_list_items_join_only_a_lead_in_or_list_of_their_language():
+    line = lambda text, lang: Paragraph(text=text, spans=[(0, len(text))], lang=lang)  # noqa: E731
+    joined = keep_lists_whole([
+        line("De taken zijn:", "nl"), line("- uitwisselen van praktijken;", "nl"), line("— opstellen van een rapport.", "nl"),
+        line("- un élément en français", "fr"), line("Een gewone zin.", "nl"), line("- geen lijst na een zin", "nl"),
+    ])
+    assert [p.text for p in joined] == [
+        "De taken zijn:\n• uitwisselen van praktijken;\n• opstellen van een rapport.", "- un élément en français",
+        "Een gewone zin.", "- geen lijst na een zin",
+    ]
+    assert joined[0].spans == [(0, 14), (0, 29), (0, 28)]
 
 def test_a_heading_merged_into_its_paragraph_is_a_sentence_of_its_own_never_quoted_but_embedded_with_the_next():
     text = ("Broncode\n\nDe broncode van de app en de systemen erachter zijn volledig openbaar. Iedereen kan meekijken.\n\n"
