@@ -47,7 +47,7 @@ def _by_language(headings: list[Paragraph], following: str) -> list[tuple[str, l
     return groups
 
 
-def _merge(parts: list[Paragraph], lang: str) -> Paragraph:
+def merge(parts: list[Paragraph], lang: str) -> Paragraph:
     return Paragraph(
         text="\n".join(p.text for p in parts),
         spans=[span for p in parts for span in p.spans],
@@ -78,12 +78,12 @@ def merge_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
             continue
         trailing = _trailing(pending)
         if trailing and result and all(p.lang in (UNKNOWN, result[-1].lang) for p in pending[:trailing]):
-            result[-1] = _merge([result[-1], *pending[:trailing]], result[-1].lang)
+            result[-1] = merge([result[-1], *pending[:trailing]], result[-1].lang)
             pending = pending[trailing:]
         groups = _by_language(pending, paragraph.lang)
         last = groups.pop()[1] if groups and groups[-1][0] == paragraph.lang else []
-        result.extend(_merge(group, lang) for lang, group in groups)
-        result.append(_merge(last + [paragraph], paragraph.lang))
+        result.extend(merge(group, lang) for lang, group in groups)
+        result.append(merge(last + [paragraph], paragraph.lang))
         pending = []
-    result.extend(_merge(group, lang) for lang, group in _by_language(pending, UNKNOWN))
+    result.extend(merge(group, lang) for lang, group in _by_language(pending, UNKNOWN))
     return result

@@ -7,9 +7,11 @@ as a passage; the lead-in and its items are one passage.
 """
 
 import re
+from dataclasses import replace
 
 from core.languages import UNKNOWN
 from core.records import Paragraph
+from ingest.headings import merge
 
 _ITEM = re.compile(r"^[-–—•*]\s")  # a line that starts an item of a list
 _DASH = re.compile(r"^[-–—*]\s+", re.MULTILINE)  # an item's marker where the paragraph splitter did not make it "•"
@@ -29,11 +31,8 @@ def keep_lists_whole(paragraphs: list[Paragraph]) -> list[Paragraph]:
     for paragraph in paragraphs:
         if result and _continues(result[-1], paragraph):
             previous = result[-1]
-            result[-1] = Paragraph(
-                text=f"{previous.text}\n{_DASH.sub('• ', paragraph.text)}", spans=previous.spans + paragraph.spans,
-                lang=previous.lang if previous.lang != UNKNOWN else paragraph.lang,
-                repaired=previous.repaired or paragraph.repaired,
-            )
+            item = replace(paragraph, text=_DASH.sub("• ", paragraph.text))
+            result[-1] = merge([previous, item], previous.lang if previous.lang != UNKNOWN else paragraph.lang)
         else:
             result.append(paragraph)
     return result

@@ -124,6 +124,7 @@ def test_lines_after_an_answer_that_a_colon_introduced_end_that_answer_not_head_
     titled = merge_headings([line("Veelgestelde vragen", "nl"), line("Contact:", "nl"), line("Waar bel ik?", "nl"), line("Bel 0800.", "nl")])
     assert [p.text for p in titled] == ["Veelgestelde vragen\nContact:\nWaar bel ik?\nBel 0800."]  # nothing before: all heads on
 
+
 def test_bilingual_title_page_stays_one_paragraph_per_language(parsed):
     doc = parsed["000_8155b968e599ee5e.txt"]
     dutch_title = paragraph_with(doc, "ANTWOORD")
@@ -216,6 +217,7 @@ def test_list_items_join_only_a_lead_in_or_list_of_their_language():
         "Een gewone zin.", "- geen lijst na een zin",
     ]
     assert joined[0].spans == [(0, 14), (0, 29), (0, 28)]
+
 
 def test_a_heading_merged_into_its_paragraph_is_a_sentence_of_its_own_never_quoted_but_embedded_with_the_next():
     text = ("Broncode\n\nDe broncode van de app en de systemen erachter zijn volledig openbaar. Iedereen kan meekijken.\n\n"
