@@ -110,10 +110,14 @@ class Twin:
     source: StoredChunk
     lang: str
     sentences: list[str | None]
+    source_sentences: list[str]  # the original's, in the same order
 
     @property
     def text(self) -> str:
-        return " ".join(s for s in self.sentences if s)
+        """The whole passage: a dropped sentence stays in the original's words, so that the twin is found for what the
+        passage says (not only for its translated part: "Luxembourg, December 2, 2016" stood for a legal clause) and
+        shows the reader all of it."""
+        return " ".join(t or s for t, s in zip(self.sentences, self.source_sentences))
 
     @property
     def chunk_id(self) -> str:

@@ -5,12 +5,14 @@ a question heading a list) is merged into the body paragraph that follows it whe
 same language. Runs of
 headings in different languages (the title page of a bilingual document) stay paragraphs of their
 own, one per language, so that each can be paired with its translation; a lead-in ending with a colon
-stays with the heading it introduces whatever their languages are told to be.
+stays with the heading it introduces whatever their languages are told to be. Date lines that end the text
+("Luxemburg, 2 december 2016" under a declaration) close the paragraph before them.
 """
 
 from core.languages import UNKNOWN
 from core.records import Paragraph
 from core.sentences import SENTENCE_END
+from core.text import find_date
 
 _MAX_HEADING_CHARS = 120
 _MIN_WORDS_TO_TELL = 4
@@ -84,6 +86,9 @@ def merge_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
         last = groups.pop()[1] if groups and groups[-1][0] == paragraph.lang else []
         result.extend(merge(group, lang) for lang, group in groups)
         result.append(merge(last + [paragraph], paragraph.lang))
+        pending = []
+    if result and pending and all(p.lang in (UNKNOWN, result[-1].lang) and find_date(p.text) for p in pending):  # a closing dateline
+        result[-1] = merge([result[-1], *pending], result[-1].lang)
         pending = []
     result.extend(merge(group, lang) for lang, group in _by_language(pending, UNKNOWN))
     return result

@@ -123,9 +123,9 @@ class TwinMaker:
             summary.sentences += len(translated)
             summary.dropped += sum(t is None for t in translated)
             if any(translated):
-                twins.append(Twin(chunk, target, translated))
-        texts = [t.text for t in twins] + [context + s for t in twins for s, context in _with_contexts(t) if s]
-        vectors = np.asarray(self.store.embeddings.embed_passages(texts)) if texts else np.empty((0, 0))
+                twins.append(Twin(chunk, target, translated, texts))
+        embedded = [t.text for t in twins] + [context + s for t in twins for s, context in _with_contexts(t) if s]
+        vectors = np.asarray(self.store.embeddings.embed_passages(embedded)) if embedded else np.empty((0, 0))
         with self.exclusive():
             self.store.write_twins(doc_id, twins, vectors[: len(twins)], vectors[len(twins) :], "done" if complete else "partial")
         summary.twins += len(twins)

@@ -125,6 +125,16 @@ def test_lines_after_an_answer_that_a_colon_introduced_end_that_answer_not_head_
     assert [p.text for p in titled] == ["Veelgestelde vragen\nContact:\nWaar bel ik?\nBel 0800."]  # nothing before: all heads on
 
 
+def test_a_closing_dateline_ends_the_text_it_dates(parsed):
+    """"Luxemburg, 2 december 2016" closes the declaration: alone, a passage of a place and a date ranked first for
+    questions naming the month (who signed, what the press release said)."""
+    last = parsed[DUTCH_ONLY[0]].paragraphs[-1]
+    assert last.text.startswith("Deze intentieverklaring strekt er niet toe") and last.text.endswith("\nLuxemburg, 2 december 2016")
+    line = lambda text: Paragraph(text=text, spans=[(0, len(text))], lang="nl")  # noqa: E731
+    signed = merge_headings([line("Het verdrag wordt vandaag ondertekend."), line("Voor België"), line("Jan Peeters")])
+    assert [p.text for p in signed] == ["Het verdrag wordt vandaag ondertekend.", "Voor België\nJan Peeters"]  # no date: no dateline
+
+
 def test_bilingual_title_page_stays_one_paragraph_per_language(parsed):
     doc = parsed["000_8155b968e599ee5e.txt"]
     dutch_title = paragraph_with(doc, "ANTWOORD")

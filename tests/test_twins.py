@@ -82,6 +82,12 @@ def test_a_dutch_sentence_whose_english_translation_failed_gets_no_french_one(tm
     assert pairs and sum(e is None for en, _ in pairs for e in en) > 0  # (else nothing is checked)
     assert all(f is None for en, fr in pairs if fr for e, f in zip(en, fr) if e is None)
     assert not any("belgiques" in (f or "") for _, fr in pairs for f in fr or [])
+    # a twin stands for its whole passage: a sentence whose translation was dropped stays in the original's words
+    english = {t.translated_from: t for t in store.twins_of([c.chunk_id for c in originals]) if t.lang == "en"}
+    for chunk_id, twin in english.items():
+        original = [s.text for s in store.sentences_of([chunk_id])]
+        kept = [o for o, translated in zip(original, twin.sentence_translations) if translated is None]
+        assert all(sentence in twin.text for sentence in kept)
 
 
 def test_without_an_llm_documents_stay_searchable_and_ingest_says_translations_are_unavailable(tmp_path, models_dir):
