@@ -9,7 +9,9 @@ those of the next best that score as well (quoting one passage only lifted citat
 0.65 on the tuning questions but cost 0.10 of answer accuracy), and, when the question asks for a date, a
 name, a place or a quantity that none of these holds, the best-scoring sentence that holds one and scores
 nearly as well (`_CARRIER_MARGIN`), first from the same passage. When the best passage's quotes hold what is
-asked, another passage's sentence is quoted only if it holds it too.
+asked, another passage's sentence is quoted only if it holds it too. When the best sentence and another of the
+closest are items of one list, the list is what answers: all its items are quoted, with the line that introduces it
+(the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these were nor the others).
 Whether the documents answer at all is decided in `answerability`.
 """
 
@@ -20,7 +22,7 @@ import numpy as np
 
 from assistant.answer import Passage
 from assistant.answer_types import FORMS, AnswerType, holds, is_statement
-from core.sentences import is_heading_in
+from core.sentences import is_heading_in, is_list_item
 from core.text import analyze, numbers
 from vectorstore.store import ParagraphStore
 
@@ -109,7 +111,24 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
         chosen += ([s for s in close if s.passage is best.passage] or close)[:1]
     if kind is not AnswerType.OTHER and any(s.passage is best.passage and holds(s.text, kind, question) for s in chosen):
         chosen = [s for s in chosen if s.passage is best.passage or holds(s.text, kind, question)]
-    return sorted(chosen, key=lambda s: (s.passage.rank, s.position))
+    if sum(s.passage is best.passage and is_list_item(s.text) for s in statements[:_CLOSE_CANDIDATES]) >= 2 and is_list_item(best.text):
+        whole = _list_with_lead_in(best, ranked)
+        chosen = [s for s in chosen if s.passage is not best.passage or not is_list_item(s.text)] + whole
+    return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
+
+
+def _list_with_lead_in(item: ScoredSentence, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The items of the list `item` is in (the run of items around it in its passage), after the sentence ending
+    with a colon that introduces them, if there is one."""
+    at = {s.position: s for s in ranked if s.passage is item.passage}
+    first = last = item.position
+    while first - 1 in at and is_list_item(at[first - 1].text):
+        first -= 1
+    while last + 1 in at and is_list_item(at[last + 1].text):
+        last += 1
+    if first - 1 in at and at[first - 1].text.rstrip().endswith(":"):
+        first -= 1
+    return [at[position] for position in range(first, last + 1)]
 
 
 def asks_unknown_number(question: str, corpus_terms: Container[str]) -> bool:

@@ -50,6 +50,11 @@ def is_heading_in(sentence: str, text: str) -> bool:
     return not SENTENCE_END.search(sentence) and "\n" not in sentence and not _BULLET_START.match(sentence) and f"{sentence}\n" in text
 
 
+def is_list_item(sentence: str) -> bool:
+    """Whether `sentence` is an item of a bulleted list ("• onderzoeken of …;")."""
+    return bool(_BULLET_START.match(sentence))
+
+
 def heading_contexts(sentences: list[str | None], headings: list[bool]) -> list[str]:
     """What to embed before each sentence: the headings right before it, one per line ("Broncode\n" before "De
     broncode van de app ... is openbaar."), which say what it is about, as they did when they were part of it; ""

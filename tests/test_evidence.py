@@ -77,3 +77,22 @@ def test_a_heading_line_is_not_quoted_however_long_but_a_list_after_a_colon_is()
     listed = passage(f"{countries}\nJe kunt een buitenlandse gebruiker tegenkomen.")
     ranked = [sentence(listed, countries, 0.90, 0), sentence(listed, "Je kunt een buitenlandse gebruiker tegenkomen.", 0.80, 1)]
     assert countries in [s.text for s in choose_sentences(ranked, AnswerType.PLACE, "Met welke landen werkt de app samen?")]
+
+
+def test_a_list_that_answers_is_quoted_whole_with_the_line_that_introduces_it():
+    """Two of the closest sentences are items of one list: all its items are quoted, after its lead-in; an item
+    alone that is the best does not bring in the others."""
+    tasks = passage("Lead-in: • A • B • C. Na de lijst.")
+    lead_in = "De werkgroep wordt belast met de volgende taken:"
+    items = [
+        "• uitwisselen van goede werkpraktijken tussen de drie landen;",
+        "• organiseren van gezamenlijke opleidingen voor eerstelijnspartners;",
+        "• instellen van contactpunten om de uitwisseling te vergemakkelijken.",
+    ]
+    ranked = [
+        sentence(tasks, items[1], 0.90, 2), sentence(tasks, items[2], 0.89, 3), sentence(tasks, "Daarna volgt een rapport.", 0.85, 4),
+        sentence(tasks, lead_in, 0.84, 0), sentence(tasks, items[0], 0.83, 1),
+    ]
+    assert [s.text for s in choose_sentences(ranked)][:4] == [lead_in, *items]
+    alone = [ranked[0], sentence(tasks, "Daarna volgt een rapport.", 0.89, 4), ranked[3], ranked[4], sentence(tasks, items[2], 0.80, 3)]
+    assert lead_in not in [s.text for s in choose_sentences(alone)]
