@@ -39,7 +39,7 @@ def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
     """The sentences of `text` that are not blank, stripped, each with whether it is a heading: a line of its own
     without a sentence end that is no list item ("• onderzoeken of …;")."""
     return [
-        (piece.strip(), piece.endswith("\n") and not SENTENCE_END.search(piece.rstrip()) and not _BULLET_START.match(piece))
+        (piece.strip(), piece.endswith("\n") and not SENTENCE_END.search(piece.rstrip()) and not is_list_item(piece))
         for piece in split_sentences(text, lang) if piece.strip()
     ]
 
@@ -47,7 +47,7 @@ def split_headed(text: str, lang: str) -> list[tuple[str, bool]]:
 def is_heading_in(sentence: str, text: str) -> bool:
     """Whether `sentence` is a heading line of the paragraph `text`: a line of its own without a sentence end, as
     `split_headed` tells it from the pieces, but of one line only (a list after a colon spans lines and is quotable)."""
-    return not SENTENCE_END.search(sentence) and "\n" not in sentence and not _BULLET_START.match(sentence) and f"{sentence}\n" in text
+    return not SENTENCE_END.search(sentence) and "\n" not in sentence and not is_list_item(sentence) and f"{sentence}\n" in text
 
 
 def is_list_item(sentence: str) -> bool:
@@ -65,7 +65,7 @@ def heading_contexts(sentences: list[str | None], headings: list[bool]) -> list[
         contexts.append(context)
         if heading:
             context += f"{sentence}\n" if sentence else ""
-        elif not (sentence and _BULLET_START.match(sentence) and context.endswith(":\n")):
+        elif not (sentence and is_list_item(sentence) and context.endswith(":\n")):
             context = ""
     return contexts
 
@@ -119,7 +119,7 @@ def _whitespace(previous: str, piece: str) -> bool:
 
 
 def _short_item(previous: str, piece: str) -> bool:
-    return bool(_BULLET_START.match(piece)) and len(WORD.findall(piece)) < _MIN_ITEM_WORDS
+    return is_list_item(piece) and len(WORD.findall(piece)) < _MIN_ITEM_WORDS
 
 
 def _goes_on(previous: str, piece: str) -> bool:

@@ -69,6 +69,11 @@ def _trailing(pending: list[Paragraph]) -> int:
     return question if completed else 0
 
 
+def _in_language_of(lines: list[Paragraph], paragraph: Paragraph) -> bool:
+    """Whether every one of `lines` is in `paragraph`'s language or too short to tell."""
+    return all(line.lang in (UNKNOWN, paragraph.lang) for line in lines)
+
+
 def merge_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """A new list in which each heading run is merged forward or kept as one paragraph per language; the lines
     that end a section (`_trailing`) are merged back into its last paragraph when in its language."""
@@ -79,7 +84,7 @@ def merge_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
             pending.append(paragraph)
             continue
         trailing = _trailing(pending)
-        if trailing and result and all(p.lang in (UNKNOWN, result[-1].lang) for p in pending[:trailing]):
+        if trailing and result and _in_language_of(pending[:trailing], result[-1]):
             result[-1] = merge([result[-1], *pending[:trailing]], result[-1].lang)
             pending = pending[trailing:]
         groups = _by_language(pending, paragraph.lang)
@@ -87,7 +92,7 @@ def merge_headings(paragraphs: list[Paragraph]) -> list[Paragraph]:
         result.extend(merge(group, lang) for lang, group in groups)
         result.append(merge(last + [paragraph], paragraph.lang))
         pending = []
-    if result and pending and all(p.lang in (UNKNOWN, result[-1].lang) and find_date(p.text) for p in pending):  # a closing dateline
+    if result and pending and _in_language_of(pending, result[-1]) and all(find_date(p.text) for p in pending):  # a closing dateline
         result[-1] = merge([result[-1], *pending], result[-1].lang)
         pending = []
     result.extend(merge(group, lang) for lang, group in _by_language(pending, UNKNOWN))
