@@ -1,8 +1,8 @@
 """Sentence segmentation (sentencex, with per-language abbreviation rules); list bullets end sentences too (a
 list of short items, such as names, stays one sentence with its introduction), and so does a line break: in a
 paragraph it ends a heading merged into it (`ingest.headings`; its other lines are joined), unless the line ends
-with a colon and introduces what follows. No sentence ends inside parentheses, and a numbered item's number opens
-the item."""
+with a colon and introduces what follows. No sentence ends inside parentheses or a web address ("www.GGD.nl"), and a
+numbered item's number opens the item."""
 
 import re
 from collections.abc import Callable
@@ -30,7 +30,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
         else:
             sentences += _segment(item, lang)
     pieces = [piece for piece in sentences if piece]
-    for belongs_before in (_whitespace, _short_item, _closes_parenthesis, _goes_on):  # in this order
+    for belongs_before in (_whitespace, _within_address, _short_item, _closes_parenthesis, _goes_on):  # in this order
         pieces = _glued(pieces, belongs_before)
     return _numbers_with_their_items(pieces)
 
@@ -116,6 +116,12 @@ def _glued(pieces: list[str], belongs_before: Callable[[str, str], bool]) -> lis
 
 def _whitespace(previous: str, piece: str) -> bool:
     return not piece.strip()
+
+
+def _within_address(previous: str, piece: str) -> bool:
+    """A cut between a letter's dot and a letter, with no space, is inside a web address: sentencex cuts "Op www. |
+    GGD.nl kunt u ..."."""
+    return bool(re.search(r"\w\.$", previous)) and bool(re.match(r"\w", piece))
 
 
 def _short_item(previous: str, piece: str) -> bool:

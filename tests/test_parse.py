@@ -179,6 +179,14 @@ def test_a_cut_after_an_unknown_abbreviation_is_mended():
     assert [s.strip() for s in split_sentences(text, "nl")] == ["De app is gratis.", "Ze werkt overal; ook in het buitenland."]
 
 
+def test_a_web_address_stays_in_its_sentence():
+    text = "Op www.GGD.nl kunt u vinden onder welke GGD u valt. Sur le site www.GGD.nl, découvrez-le."
+    assert [s.strip() for s in split_sentences(text, "nl")] == [  # sentencex alone cuts after "www."
+        "Op www.GGD.nl kunt u vinden onder welke GGD u valt.", "Sur le site www.GGD.nl, découvrez-le."]
+    quoted = 'zegt de secretaris-generaal. "Mensenhandel is een misdaad."'
+    assert len(split_sentences(quoted, "nl")) == 2  # a quotation mark after the full stop is no address
+
+
 def test_the_number_of_a_numbered_item_opens_the_item():
     text = "De werkgroep heeft twee taken:\n1. Het opstellen van een verslag.\n2. Het organiseren van opleidingen."
     sentences = [s.strip() for p in parse_paragraphs(text) for s in split_sentences(p.text, p.lang)]
