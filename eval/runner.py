@@ -42,6 +42,14 @@ def _check(q: object, seen: set[str]) -> str | None:
         return "evidence must be a list of at most 3 non-empty strings"
     if q["answerable"] and not q["evidence"]:
         return "an answerable question needs at least one evidence string"
+    other = q.get("other_evidence", [])
+    if not isinstance(other, list) or not all(
+        isinstance(e, dict) and set(e) == {"doc", "text"} and isinstance(e["doc"], str) and isinstance(e["text"], str)
+        and e["text"].strip() for e in other
+    ):
+        return 'other_evidence must be a list of {"doc": ..., "text": ...} with non-empty texts'
+    if other and not q["answerable"]:
+        return "an unanswerable question has no evidence"
     if not all(isinstance(g, list) and g and all(isinstance(k, str) and k.strip() for k in g) for g in q["answer_keywords"]):
         return "answer_keywords must be a list of non-empty lists of non-empty strings"
     if "split" in q and q["split"] not in SPLITS:
@@ -85,6 +93,13 @@ def answer_language(answer: Answer) -> str:
     return answer.lang if lang == UNKNOWN else lang
 
 
+def evidence_texts(q: dict) -> list[str]:
+    """Every string whose passage answers `q`: its `evidence` (from its `doc`) and its `other_evidence`, the passages
+    elsewhere that state the same answer (the French version of a Dutch page, a press release repeating a
+    declaration), so that citing either counts."""
+    return [*q["evidence"], *(e["text"] for e in q.get("other_evidence", []))]
+
+
 def _retrieved(passages: list[Passage], evidence: list[str]) -> list[dict]:
     """The passages as ranked (rank = 1-based position, best first), each with whether it hits."""
     return [
@@ -109,11 +124,12 @@ def _streamed(assistant, question: str, mode: Mode) -> tuple[Answer, float, floa
 
 
 def crossing(q: dict, doc_languages: dict[str, list[str]]) -> str:
-    """"cross-lingual" when the question's language is not one its document is written in, "same-language"
-    when it is, "unanswerable" for a question without a document."""
+    """"cross-lingual" when the question's language is not one that a document answering it (its `doc`, or one of
+    its `other_evidence`) is written in, "same-language" when it is, "unanswerable" for a question without a document."""
     if not q["doc"]:
         return "unanswerable"
-    return "same-language" if q["lang"] in doc_languages.get(q["doc"], []) else "cross-lingual"
+    docs = [q["doc"], *(e["doc"] for e in q.get("other_evidence", []))]
+    return "same-language" if any(q["lang"] in doc_languages.get(doc, []) for doc in docs) else "cross-lingual"
 
 
 def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, list[str]] | None = None) -> dict:
@@ -121,7 +137,7 @@ def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, lis
     item = {
         "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "split": q.get("split"),
         "crossing": crossing(q, doc_languages or {}),
-        "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": q["evidence"], "doc": q["doc"]},
+        "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": evidence_texts(q), "doc": q["doc"]},
         "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
         "answerability": None,
     }
@@ -138,12 +154,12 @@ def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, lis
             retrieval_s=answer.timings.get("retrieval_s"),
             citations=[
                 {"marker": c.marker, "doc_id": c.doc_id, "paragraph": c.paragraph, "chunk_id": c.chunk_id,
-                 "hit": passage_hits([c.quote, c.translation], q["evidence"])}
+                 "hit": passage_hits([c.quote, c.translation], evidence_texts(q))}
                 for c in answer.own_citations()  # in generative mode, not the quotes shown before the answer
             ],
             evidence_s=answer.timings.get("first_evidence_s"),
         )
-    item["retrieved"] = _retrieved(passages, q["evidence"])
+    item["retrieved"] = _retrieved(passages, evidence_texts(q))
     item["first_hit_rank"] = first_hit_rank((r["rank"], r["hit"]) for r in item["retrieved"])
     return item
 

@@ -33,5 +33,6 @@ def test_corpus_layout_questions_and_documents(name):
         if q["answerable"]:
             assert q["doc"] in texts, (q["id"], q["doc"])
             assert all(ev in texts[q["doc"]] for ev in q["evidence"]), q["id"]
+            assert all(other["text"] in texts[other["doc"]] for other in q.get("other_evidence", [])), q["id"]
     for split in ("tune", "test"):
         assert any(not q["answerable"] for q in questions if q["split"] == split), split

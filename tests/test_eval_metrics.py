@@ -314,6 +314,23 @@ def test_generative_time_to_first_token_counts_the_generated_text_not_the_quotes
     assert report["summary"]["evidence_p50_s"] == pytest.approx(0.01)
 
 
+def test_a_passage_elsewhere_that_states_the_answer_counts_as_a_hit_and_can_make_a_question_same_language():
+    moved = question("m")
+    moved["evidence"] = ["Een zin die in geen enkele teruggevonden passage staat."]
+    missed = run_eval(FakeAssistant(), [moved], "extractive", progress=False)["items"][0]
+    assert missed["first_hit_rank"] is None and not any(c["hit"] for c in missed["citations"])
+    moved["other_evidence"] = [{"doc": "elders.txt", "text": EVIDENCE}]  # the fake's passage and quote hold it
+    found = run_eval(FakeAssistant(), [moved], "extractive", progress=False)["items"][0]
+    assert found["first_hit_rank"] == 2 and [c["hit"] for c in found["citations"]] == [True, False]
+    assert found["crossing"] == "same-language"
+    english = {**moved, "lang": "en"}  # doc.txt is in Dutch and French: English is cross-lingual ...
+    assert run_eval(FakeAssistant(), [english], "retrieval", progress=False)["items"][0]["crossing"] == "cross-lingual"
+    fake = FakeAssistant()  # ... unless another document that answers it is in English
+    fake.documents = lambda: {"doc.txt": types.SimpleNamespace(info=types.SimpleNamespace(languages=["fr", "nl"])),
+                              "elders.txt": types.SimpleNamespace(info=types.SimpleNamespace(languages=["en"]))}
+    assert run_eval(fake, [english], "retrieval", progress=False)["items"][0]["crossing"] == "same-language"
+
+
 def test_run_eval_retrieval_mode_only_retrieves():
     fake = FakeAssistant()
     report = run_eval(fake, questions_for_fake(), "retrieval", k=3, progress=False)
@@ -396,6 +413,9 @@ def test_loader_reads_a_valid_file_and_skips_blank_lines(tmp_path):
     (json.dumps(question("a")), "duplicate id 'a'"),
     (json.dumps({**question("x"), "split": "train"}), "split 'train' is not one of tune, test"),
     (json.dumps({**question("x"), "split": None}), "split None"),
+    (json.dumps({**question("x"), "other_evidence": ["a bare string"]}), "other_evidence must be"),
+    (json.dumps({**question("x"), "other_evidence": [{"doc": "d.txt", "text": " "}]}), "other_evidence must be"),
+    (json.dumps({**question("x", answerable=False), "other_evidence": [{"doc": "d.txt", "text": "t"}]}), "has no evidence"),
 ])
 def test_loader_rejects_a_malformed_line_naming_it(tmp_path, bad_line, message):
     path = tmp_path / "q.jsonl"

@@ -49,7 +49,7 @@ def test_parses_and_size(items):
 
 def test_fields_and_types(items):
     for q in items:
-        assert set(q) == FIELDS, (q.get("id"), set(q) ^ FIELDS)
+        assert set(q) - {"other_evidence"} == FIELDS, (q.get("id"), set(q) ^ FIELDS)
         assert isinstance(q["id"], str) and q["id"]
         assert q["lang"] in LANGS, q["id"]
         assert isinstance(q["question"], str) and q["question"].strip(), q["id"]
@@ -85,6 +85,9 @@ def test_answerable_items(items, corpus):
             assert 30 <= len(ev) <= 200, (q["id"], len(ev))
         if q["kind"] == "multi-hop":
             assert len(q["evidence"]) == 2, q["id"]
+        for other in q.get("other_evidence", []):  # another passage that states the answer, copied from its document
+            assert other["text"] in corpus[other["doc"]], (q["id"], other)
+            assert "\n" not in other["text"], q["id"]
 
 
 def test_unanswerable_items(items):
