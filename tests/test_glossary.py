@@ -1,5 +1,8 @@
 """The glossary of key terms: which terms a text holds, and whether a translation kept them."""
 
+import json
+
+from core.settings import REPO_ROOT
 from ingest.glossary import Glossary
 
 GLOSSARY = "nl\tfr\ten\nmensenhandel\ttraite des êtres humains|traite d'êtres humains\thuman trafficking|trafficking in persons\n" \
@@ -43,3 +46,15 @@ def test_an_unreadable_glossary_is_skipped_with_a_warning(tmp_path, caplog):
     path.write_bytes(b"nl\tfr\n\xff\xfe mensenhandel\n")
     assert Glossary.load(path).terms("mensenhandel", "nl", "fr") == []
     assert "cannot be read" in caplog.text
+
+
+def test_every_shipped_translation_renders_the_shipped_glossarys_terms_as_it_says():
+    """data/translations.jsonl is made with data/glossary.tsv: a term added to the glossary without making the
+    shipped translations again (the old ones render it freely) fails here, before a newcomer's first start would."""
+    glossary = Glossary.load(REPO_ROOT / "data" / "glossary.tsv")
+    entries = [json.loads(line) for line in (REPO_ROOT / "data" / "translations.jsonl").read_text(encoding="utf-8").splitlines()]
+    accepted = [e for e in entries if e["text"]]
+    assert accepted
+    for entry in accepted:
+        for term in glossary.terms(entry["source"], entry["from"], entry["to"]):
+            assert term.kept_in(entry["text"]), (term.source, entry["text"])
