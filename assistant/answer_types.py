@@ -1,5 +1,5 @@
 """What a question asks for (a date, a person or organisation, a place, a quantity, or something written in
-a fixed form: an e-mail address, a phone number, a percentage, a sum of money, a website) and whether a
+a fixed form: an e-mail address, a phone number, a percentage, a sum of money, a website, a time of day) and whether a
 sentence can answer it; and which sentences are statements at all.
 
 No offline named-entity or date model ships in a package (see ../shared/MODELS.md): dates, numbers and
@@ -19,6 +19,7 @@ class AnswerType(str, Enum):
     PERCENTAGE = "percentage"
     MONEY = "money"
     WEBSITE = "website"
+    TIME_OF_DAY = "time of day"
     DATE = "date"
     ENTITY = "entity"  # a person or an organisation
     PLACE = "place"
@@ -36,6 +37,8 @@ _CUES = {
     AnswerType.MONEY: r"how much (?:money|funding|did|does|will)|hoeveel (?:geld|kost|heeft|kostte)|wat (?:kost|kostte)|gekost"
     r"|combien (?:d'argent|coûte|a coûté)|(?:what|which|welk|quel) (?:bedrag|montant|price|prijs|prix)|funding|budget",
     AnswerType.WEBSITE: r"(?:which|what|welke?|quel|sur quel) (?:website|site|web ?page|webpagina|url)|op welke (?:website|site)",
+    AnswerType.TIME_OF_DAY: r"hoe laat|what time(?! of)|(?:à|de|dès) quelle heure|openingstijden|opening (?:hours|times)"
+    r"|heures d'ouverture",
     AnswerType.QUANTITY: r"how (?:many|much|long|often)|what (?:amount|number|percentage|share)|hoeveel|hoe (?:lang|vaak|groot)"
     r"|welk (?:bedrag|aantal|percentage)|combien|quel(?:le)? (?:montant|nombre|pourcentage|budget|durée)|pendant combien",
     AnswerType.DATE: r"when|(?:what|which) (?:date|year|month)|since when|wanneer|welke datum|in welk jaar|in welke maand"
@@ -53,6 +56,7 @@ FORMS = {
     AnswerType.PERCENTAGE: re.compile(r"%|\b(?:procent|pour ?cent|per ?cent)\b", re.IGNORECASE),
     AnswerType.MONEY: re.compile(r"[€$£]|\b(?:euros?|EUR|dollars?|gratis|kosteloos|gratuite?s?|free of charge)\b", re.IGNORECASE),
     AnswerType.WEBSITE: re.compile(r"https?://|www\.|\b[\w-]+\.(?:nl|be|lu|fr|eu|int|org|com|net)\b", re.IGNORECASE),
+    AnswerType.TIME_OF_DAY: re.compile(r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b(?:[01]?\d|2[0-3]) ?(?:uur|heures?|h|[ap]\.?m\.?)(?!\w)", re.IGNORECASE),
 }
 
 _LINK_LINE = re.compile(

@@ -35,6 +35,9 @@ from assistant.evidence import ScoredSentence, choose_sentences, holders_first
         ("In welke maand is versie 2.0 uitgebracht?", AnswerType.DATE),
         ("Quelle entreprise a réalisé l'audit ?", AnswerType.ENTITY),
         ("What was the budget of the awareness campaign?", AnswerType.MONEY),
+        ("Tot hoe laat is de helpdesk elke dag bereikbaar?", AnswerType.TIME_OF_DAY),
+        ("Jusqu'à quelle heure le service est-il joignable ?", AnswerType.TIME_OF_DAY),
+        ("What time of year is the report published?", AnswerType.OTHER),
     ],
 )
 def test_answer_types(question, kind):
@@ -69,6 +72,8 @@ def test_numbers_that_count_nothing_do_not_answer_how_many():
         (AnswerType.PERCENTAGE, "L'application fonctionne sur 99 % des téléphones.", "L'application fonctionne sur la plupart des téléphones."),
         (AnswerType.MONEY, "The project received 2 million euros.", "The project received 2 grants."),
         (AnswerType.WEBSITE, "Look it up on GGD.nl with your postcode.", "Look it up on the website with your postcode."),
+        (AnswerType.TIME_OF_DAY, "Openingstijden maandag t/m zondag 08.00 – 20.00 uur.", "Bel de helpdesk op 0800-1280 (gratis)."),
+        (AnswerType.TIME_OF_DAY, "Le service est ouvert de 8h à 20h.", "Le service est ouvert tous les jours, sauf les jours fériés."),
     ],
 )
 def test_a_fixed_form_is_held_only_when_it_is_written_out(kind, holder, other):
