@@ -121,7 +121,7 @@ def _whitespace(previous: str, piece: str) -> bool:
 def _within_address(previous: str, piece: str) -> bool:
     """A cut between a letter's dot and a letter, with no space, is inside a web address: sentencex cuts "Op www. |
     GGD.nl kunt u ..."."""
-    return bool(re.search(r"\w\.$", previous)) and bool(re.match(r"\w", piece))
+    return bool(re.search(r"\w\.\Z", previous)) and bool(re.match(r"\w", piece))
 
 
 def _short_item(previous: str, piece: str) -> bool:

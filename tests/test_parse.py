@@ -185,6 +185,8 @@ def test_a_web_address_stays_in_its_sentence():
         "Op www.GGD.nl kunt u vinden onder welke GGD u valt.", "Sur le site www.GGD.nl, découvrez-le."]
     quoted = 'zegt de secretaris-generaal. "Mensenhandel is een misdaad."'
     assert len(split_sentences(quoted, "nl")) == 2  # a quotation mark after the full stop is no address
+    closing = "het bepaalde in artikel 12 van het Verdrag tot instelling van de Benelux Unie.\nLuxemburg, 2 december 2016"
+    assert len(split_sentences(closing, "nl")) == 2  # a line break after the full stop is no address either
 
 
 def test_the_number_of_a_numbered_item_opens_the_item():
