@@ -93,7 +93,7 @@ def answer_language(answer: Answer) -> str:
     return answer.lang if lang == UNKNOWN else lang
 
 
-def evidence_texts(q: dict) -> list[str]:
+def _evidence_texts(q: dict) -> list[str]:
     """Every string whose passage answers `q`: its `evidence` (from its `doc`) and its `other_evidence`, the passages
     elsewhere that state the same answer (the French version of a Dutch page, a press release repeating a
     declaration), so that citing either counts."""
@@ -134,10 +134,11 @@ def crossing(q: dict, doc_languages: dict[str, list[str]]) -> str:
 
 def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, list[str]] | None = None) -> dict:
     """Asks (or, in retrieval mode, only retrieves for) one question and records the result."""
+    evidence = _evidence_texts(q)
     item = {
         "id": q["id"], "lang": q["lang"], "kind": q["kind"], "answerable": q["answerable"], "split": q.get("split"),
         "crossing": crossing(q, doc_languages or {}),
-        "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": evidence_texts(q), "doc": q["doc"]},
+        "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": evidence, "doc": q["doc"]},
         "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
         "answerability": None,
     }
@@ -154,12 +155,12 @@ def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, lis
             retrieval_s=answer.timings.get("retrieval_s"),
             citations=[
                 {"marker": c.marker, "doc_id": c.doc_id, "paragraph": c.paragraph, "chunk_id": c.chunk_id,
-                 "hit": passage_hits([c.quote, c.translation], evidence_texts(q))}
+                 "hit": passage_hits([c.quote, c.translation], evidence)}
                 for c in answer.own_citations()  # in generative mode, not the quotes shown before the answer
             ],
             evidence_s=answer.timings.get("first_evidence_s"),
         )
-    item["retrieved"] = _retrieved(passages, evidence_texts(q))
+    item["retrieved"] = _retrieved(passages, evidence)
     item["first_hit_rank"] = first_hit_rank((r["rank"], r["hit"]) for r in item["retrieved"])
     return item
 
