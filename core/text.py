@@ -60,12 +60,27 @@ def _stopwords(lang: str) -> frozenset[str]:
     return frozenset(getattr(stopwords, LANGUAGES[lang].stopwords)) if lang in LANGUAGES else frozenset()
 
 
-def analyze(text: str, lang: str) -> list[str]:
-    """Lower-cased words without stopwords, stemmed in `lang`, accents folded ("Opleidingen" → "opleid")."""
+def _content_words(text: str, lang: str) -> list[str]:
     stopwords = _stopwords(lang)
-    words = [w for w in WORD.findall(text.lower()) if w not in stopwords and (len(w) > 1 or w.isdigit())]
+    return [w for w in WORD.findall(text.lower()) if w not in stopwords and (len(w) > 1 or w.isdigit())]
+
+
+def _stemmed(words: list[str], lang: str) -> list[str]:
     stemmer = _stemmer(lang)
     return [fold_accents(w) for w in (stemmer.stemWords(words) if stemmer else words)]
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    """Lower-cased words without stopwords, stemmed in `lang`, accents folded ("Opleidingen" → "opleid")."""
+    return _stemmed(_content_words(text, lang), lang)
+
+
+def analyze_for_all(text: str, lang: str) -> list[str]:
+    """`text` (in `lang`) analysed as by `analyze`, then also stemmed as each other language would stem it: a name or
+    term of a passage in another language is stemmed by that language's rules ("CoronaMelder", "coronabewijs": English
+    "coronameld", "coronabewij"; Dutch "coronamelder", "coronabewijs")."""
+    words = _content_words(text, lang)
+    return list(dict.fromkeys(s for each in [lang, *(l for l in LANGUAGES if l != lang)] for s in _stemmed(words, each)))
 
 
 def corpus_terms(text: str) -> set[str]:

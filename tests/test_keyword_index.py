@@ -4,6 +4,7 @@ tests/test_store_recovery.py runs it on the real one)."""
 import pytest
 
 from core.records import StoredChunk
+from core.text import analyze
 from vectorstore.keyword_index import FILE_NAME, KeywordIndex, current_keyword_index
 
 
@@ -101,3 +102,11 @@ def test_a_damaged_file_is_built_again(store, tmp_path):
     (tmp_path / FILE_NAME).write_bytes(b"not a database" * 100)
     index = current_keyword_index(store, tmp_path, "v1")
     assert index.search("douaniers", "nl", 5)[0][0] == "haven.txt/0"
+
+
+def test_a_term_is_found_whichever_language_stems_it(store, tmp_path):
+    """English stems "coronabewijs" to "coronabewij", Dutch keeps it whole: an English question finds the Dutch passage."""
+    store.put("bewijs.txt", "1", "Voor een coronabewijs bestaat een andere app: CoronaCheck.")
+    index = current_keyword_index(store, tmp_path, "v1")
+    assert analyze("coronabewijs", "en") != analyze("coronabewijs", "nl")
+    assert [chunk_id for chunk_id, _ in index.search("How do I get a coronabewijs?", "en", 5)] == ["bewijs.txt/0"]

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Container
 from pathlib import Path
 
-from core.text import analyze, corpus_terms
+from core.text import analyze, analyze_for_all, corpus_terms
 from vectorstore.store import ParagraphStore
 
 FILE_NAME = "keyword.sqlite3"
@@ -85,8 +85,9 @@ class KeywordIndex:
                 raise
 
     def search(self, query: str, lang: str, k: int) -> list[tuple[str, float]]:
-        """The best `k` chunk ids with their BM25 scores (only those sharing a word with the query)."""
-        words = dict.fromkeys(analyze(query, lang))
+        """The best `k` chunk ids with their BM25 scores (only those sharing a word with the query, stemmed in any
+        language: each passage is stemmed in its own)."""
+        words = analyze_for_all(query, lang)
         if not words:
             return []
         match = " OR ".join('"' + word.replace('"', '""') + '"' for word in words)
