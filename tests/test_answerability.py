@@ -175,6 +175,18 @@ def test_the_shipped_model_loads_and_a_fit_separates_what_it_was_given(tmp_path)
     assert false_refusals <= 0.15 and refusals >= 0.7
 
 
+def test_a_fit_keeps_each_signal_to_its_direction():
+    """A missing date or name that happens to go with answerable questions in the set fitted on does not make
+    an answer more likely: its weight stays at zero or below; a signal that does point the right way keeps its weight."""
+    rng = np.random.default_rng(1)
+    labels = [True] * 40 + [False] * 20
+    observed = [Signals(standout=0.05 + 0.03 * a + rng.normal(0, 0.01), gap=0.01, cross_lingual=0.0, coverage=0.5,
+                        evidence=0.85, type_missing=float(a and rng.random() < 0.6), unknown_terms=0.0) for a in labels]
+    fitted = fit_model(observed, labels, 0.05, "synthetic")
+    weight = dict(zip(fitted.features, fitted.weights))
+    assert weight["type_missing"] <= 0 < weight["standout"]
+
+
 def test_a_damaged_calibration_file_is_a_clear_error(tmp_path):
     (tmp_path / "answerability.json").write_text("{}")
     with pytest.raises(ValueError, match="calibrate"):
