@@ -126,8 +126,8 @@ def load_model(calibrated: Path, default: Path = DEFAULT_PARAMETERS) -> tuple[An
 
 
 # Which way each signal may move the answerability: a fit on a hundred questions otherwise gives some of them the
-# wrong sign (the generative model had more coverage and a missing date or name make an answer more likely), and a
-# sign that holds only on the questions fitted on does not hold on another corpus. Cross-lingual is free: it is the
+# wrong sign (the generative model had more coverage make an answer less likely, a missing date or name more likely),
+# and a sign that holds only on the questions fitted on need not hold on another corpus. Cross-lingual is free: it is the
 # offset for the lower similarities across languages. So is the gap to the second passage: on both question sets a
 # wider gap went with unanswerable questions (ROC AUC 0.30 and 0.45), and held at zero or above it took the best
 # passage's standout down with it (a one-document index then refused what it answers).
