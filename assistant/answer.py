@@ -80,6 +80,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)  # what retrieval returned, best first
     fallback: bool = False  # a generated answer failed a check and was replaced by the extractive one
+    fallback_reason: str | None = None  # which check it failed (or why no LLM could answer)
     notices: list[str] = field(default_factory=list)  # things the user should know, in their language
     # retrieval_s, first_evidence_s, first_generated_token_s (the LLM's first, unchecked), first_token_s (the first text
     # shown as the answer: a checked sentence, or the quotes when the generated answer fails), total_s

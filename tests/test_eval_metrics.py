@@ -311,6 +311,7 @@ def test_generative_time_to_first_token_counts_the_generated_text_not_the_quotes
     report = run_eval(FakeAssistant(), questions_for_fake(), "generative", k=5, progress=False)
     a = report["items"][0]
     assert a["evidence_s"] == 0.01 and a["ttft_s"] >= 0.05  # (the pause between the quotes and the text)
+    assert "fallback" in a and a["fallback"] is None  # the generated text stood (else: the check it failed)
     assert report["summary"]["evidence_p50_s"] == pytest.approx(0.01)
 
 
