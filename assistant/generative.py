@@ -1,7 +1,8 @@
 """Generated answers that reach the user only sentence by sentence, each checked by code first.
 
 Every finished sentence is checked before it is shown: its language must be the asker's, each
-number, date and name in it must occur in the passage it is linked to (either language version), and
+number, date and name in it must occur in the passage it is linked to (either language version; a capitalised
+common word, "Council" for "Raad", may come from its checked machine translation), and
 it must say something that passage says beyond the question's own words (not "Yes, the text gives the answer."),
 and it must not be a question (the small model sometimes restates the one asked). When the question asks for a
 date, a name, a place or a quantity (`answer_types`) and the quoted evidence holds one, sentences are held back
@@ -188,7 +189,8 @@ class VerifiedGeneration:
         for size in (1, 2):
             for group in combinations(ranked, size):
                 texts = [t for _, s in group for t in (s.passage.text, s.passage.translation.text if s.passage.translation else "")]
-                if not unsupported(sentence, texts):
+                translated = [s.passage.machine_translation.text for _, s in group if s.passage.machine_translation]
+                if not unsupported(sentence, texts, translated, self.lang):
                     return [(s.passage, s.text) for _, s in group]
         return None
 

@@ -34,16 +34,24 @@ def _digits(code: str) -> str:
     return "".join(NUMBER.findall(code))
 
 
-def unsupported(sentence: str, sources: list[str]) -> list[str]:
+def unsupported(sentence: str, sources: list[str], translations: list[str] = (), lang: str | None = None) -> list[str]:
     """The numbers, codes and names of `sentence` that none of `sources` contains, in digits or words (empty: the
     sentence passes).
     A code counts whole: a sentence may repeat a phone number, not take a number out of it ("088-1205 100" is no
-    source for "100 calls")."""
+    source for "100 calls").
+    `translations` are the sources' machine translations into the sentence's language `lang`, checked against them
+    (`changed_facts`): a capitalised common word of `lang` they hold is the translation of one of the sources' own
+    ("the Council of Europe" of "de Raad van Europa", "the Committee" of "le Comité"), not a name the model made up;
+    numbers and other names must still be in the sources themselves."""
     source_numbers = {n for text in sources for n in [*NUMBER.findall(CODE.sub(" ", text)), *spelled_numbers(text)]}
     source_codes = {_digits(code) for text in sources for code in CODE.findall(text)}
     missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
     missing += [n for n in NUMBER.findall(CODE.sub(" ", sentence)) if n not in source_numbers]
-    return missing + sorted(name for name in names(sentence) if not mentions(sources, name))
+    written = {fold_accents(word.lower()): word.lower() for word in WORD.findall(sentence)}
+    return missing + sorted(
+        name for name in names(sentence)
+        if not mentions(sources, name) and not (lang and mentions(translations, name) and common_word(written[name], lang))
+    )
 
 
 def changed_facts(original: str, translation: str, common_words: set[str] = frozenset(), lang: str | None = None) -> list[str]:

@@ -36,3 +36,13 @@ def test_a_number_may_be_written_out_in_the_sources_or_in_a_translation():
     assert changed_facts(original, "For more targeted police research, this can currently be done in three ways.") == ["number 2 lost"]
     assert changed_facts("Er zijn twee experts betrokken.", "Two experts are involved, 2 of them blind.") == []
     assert changed_facts("Er zijn twee experts betrokken.", "3 experts are involved.") == ["number 3 added"]
+
+
+def test_a_common_word_the_checked_machine_translation_gives_is_supported_a_name_it_gives_is_not():
+    sources = ["De Raad van Europa onderhandelt over een tweede aanvullend protocol bij het Verdrag inzake cybercriminaliteit."]
+    translated = ["The Council of Europe is negotiating a second additional protocol to the Convention on Cybercrime, says Vandenbroucke."]
+    sentence = "The Council of Europe is negotiating a second protocol to the Cybercrime Convention."
+    assert unsupported(sentence, sources) == ["convention", "council"]  # ("Cybercrime" starts like "cybercriminaliteit")
+    assert unsupported(sentence, sources, translated, "en") == []
+    assert unsupported("The Council heard Vandenbroucke.", sources, translated, "en") == ["vandenbroucke"]  # a name: the sources' own
+    assert unsupported("The Council negotiates a 3rd protocol.", sources, translated, "en") == ["3"]
