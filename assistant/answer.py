@@ -79,13 +79,17 @@ class Answer:
     signals: dict[str, float] = field(default_factory=dict)  # what `answerability` was computed from
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)  # what retrieval returned, best first
-    fallback: bool = False  # a generated answer failed a check and was replaced by the extractive one
-    fallback_reason: str | None = None  # which check it failed (or why no LLM could answer)
+    # a generated answer failed this check (or no LLM could answer) and the extractive one replaced it
+    fallback_reason: str | None = None
     notices: list[str] = field(default_factory=list)  # things the user should know, in their language
     # retrieval_s, first_evidence_s, first_generated_token_s (the LLM's first, unchecked), first_token_s (the first text
     # shown as the answer: a checked sentence, or the quotes when the generated answer fails), total_s
     timings: dict[str, float] = field(default_factory=dict)
     evidence: str = ""  # generative mode: the quotes shown before the generated `text` (their markers are in `citations`)
+
+    @property
+    def fallback(self) -> bool:
+        return self.fallback_reason is not None
 
     def own_citations(self) -> list[Citation]:
         """The citations whose markers `text` itself uses (not only the evidence)."""

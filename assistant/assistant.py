@@ -104,7 +104,7 @@ class Assistant:
         else:
             if answer.mode is Mode.GENERATIVE:
                 answer.notices.append(message(prepared.lang, "llm_unavailable", reason=self._chat_error))
-                answer.fallback, answer.fallback_reason = True, f"no LLM ({self._chat_error or 'none configured'})"
+                answer.fallback_reason = f"no LLM ({self._chat_error or 'none configured'})"
             self._quote(answer, found.chosen)
         if not answer.timings.get("first_token_s"):
             answer.timings["first_token_s"] = time.perf_counter() - started
@@ -195,7 +195,7 @@ class Assistant:
             return
         if generation.failure:  # the quotes, already shown, stand as the answer
             log.info("generated answer rejected (%s); the quotes stand", generation.failure)
-            answer.fallback, answer.fallback_reason = True, generation.failure
+            answer.fallback_reason = generation.failure
             answer.notices.append(message(prepared.lang, "fallback"))
             answer.text, answer.evidence = answer.evidence, ""
             answer.timings.setdefault("first_token_s", time.perf_counter() - started)

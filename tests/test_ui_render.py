@@ -89,7 +89,7 @@ def test_translation_is_shown_side_by_side():
 
 
 def test_notices_and_language_badge():
-    html = render.assistant_message(answer(fallback=True, notices=["Antwoord letterlijk overgenomen."]))
+    html = render.assistant_message(answer(fallback_reason="unsupported: 1987", notices=["Antwoord letterlijk overgenomen."]))
     assert "bq-fallback" in html and "Antwoord letterlijk overgenomen." in html
     assert "Langue détectée: Nederlands" in render.language_badge("nl", "fr", forced=True)
     assert "réponse en Français" in render.language_badge("nl", "fr", forced=True)
