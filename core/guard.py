@@ -2,6 +2,7 @@
 must be in its sources."""
 
 from collections import Counter
+from collections.abc import Sequence
 
 from core.text import CODE, NUMBER, PREFIX, WORD, common_word, fold_accents, names, spelled_numbers
 
@@ -34,7 +35,12 @@ def _digits(code: str) -> str:
     return "".join(NUMBER.findall(code))
 
 
-def unsupported(sentence: str, sources: list[str], translations: list[str] = (), lang: str | None = None) -> list[str]:
+def _as_written(text: str) -> dict[str, str]:
+    """Each word of `text` folded as `names` gives it → as written (lower case, accents kept)."""
+    return {fold_accents(word.lower()): word.lower() for word in WORD.findall(text)}
+
+
+def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[str] = (), lang: str | None = None) -> list[str]:
     """The numbers, codes and names of `sentence` that none of `sources` contains, in digits or words (empty: the
     sentence passes).
     A code counts whole: a sentence may repeat a phone number, not take a number out of it ("088-1205 100" is no
@@ -47,7 +53,7 @@ def unsupported(sentence: str, sources: list[str], translations: list[str] = (),
     source_codes = {_digits(code) for text in sources for code in CODE.findall(text)}
     missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
     missing += [n for n in NUMBER.findall(CODE.sub(" ", sentence)) if n not in source_numbers]
-    written = {fold_accents(word.lower()): word.lower() for word in WORD.findall(sentence)}
+    written = _as_written(sentence)
     return missing + sorted(
         name for name in names(sentence)
         if not mentions(sources, name) and not (lang and mentions(translations, name) and common_word(written[name], lang))
@@ -64,7 +70,7 @@ def changed_facts(original: str, translation: str, common_words: set[str] = froz
     written_theirs, written_ours = spelled_numbers(original), spelled_numbers(translation)  # "2" → "two"
     problems = [f"number {n} lost" for n in sorted(theirs - ours) if n not in written_ours]
     problems += [f"number {n} added" for n in sorted(ours - theirs) if n not in written_theirs]
-    written = {fold_accents(word.lower()): word.lower() for word in WORD.findall(original)}
+    written = _as_written(original)
     problems += [
         f"name {name} lost" for name in sorted(names(original))
         if name not in common_words and not mentions([translation], name) and not (lang and common_word(written[name], lang))
