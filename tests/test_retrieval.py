@@ -1,6 +1,8 @@
 """Hybrid retrieval on a real index (real Chroma, real e5)."""
 
 import json
+import shutil
+from pathlib import Path
 
 from assistant import retrieval
 from assistant.retrieval import HybridRetriever
@@ -29,3 +31,25 @@ def test_a_month_the_question_names_favours_the_document_dated_then(settings, em
     assert first_document() == "report-march.txt"
     monkeypatch.setattr(retrieval, "DATE_WEIGHT", 0.0)
     assert first_document() == "report-june.txt"
+
+
+FAQ_DOCUMENTS = Path(__file__).resolve().parents[1] / "eval" / "corpora" / "coronamelder-faq" / "documents"
+
+
+def test_a_passage_near_everything_does_not_outrank_the_one_that_answers(settings, embeddings, tmp_path, monkeypatch):
+    """The CoronaMelder privacy statement opens with what the app is, a passage near every other of the FAQ: asked
+    in English about a Dutch answer it came first. Taking part of its hubness off puts the answering passage first."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("doc06_faq-techniek-nl.txt", "doc11_privacyverklaring-nl.txt"):
+        shutil.copy(FAQ_DOCUMENTS / name, docs / name)
+    store = ParagraphStore(settings, embeddings)
+    Ingestor(settings, store, show_progress=False).ingest([docs])
+    question = "From which Android version onwards do location settings no longer need to be switched on to use CoronaMelder?"
+
+    def first_passage() -> str:
+        return HybridRetriever(store, settings).retrieve(question, "en", 3).passages[0].text
+
+    assert "versie 11" in first_passage()
+    monkeypatch.setattr(retrieval, "HUB_WEIGHT", 0.0)
+    assert "versie 11" not in first_passage()

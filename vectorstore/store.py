@@ -158,6 +158,17 @@ class NewDocument:
     stats: dict[str, int]
 
 
+@dataclass
+class ChunkVectors:
+    """The vectors of all stored chunks, one row each, with what each chunk is."""
+
+    chunk_ids: list[str]
+    doc_ids: list[str]
+    passages: list[str]  # "doc_id:pair id or paragraph" of the passage it is a version of (a translation: its original's)
+    langs: list[str]
+    vectors: np.ndarray
+
+
 class ParagraphStore:
     def __init__(self, settings: Settings, embeddings: ParagraphEmbeddings):
         self.settings = settings
@@ -421,16 +432,24 @@ class ParagraphStore:
         return list(self._chunks(where={"pair_id": {"$in": pair_ids}})) if pair_ids else []
 
     @_guarded
+    def chunk_vectors(self) -> "ChunkVectors":
+        """Every chunk's vector (originals and machine translations), with the passage it is a version of."""
+        found = self.collection.get(include=["metadatas", "embeddings"])
+        metas = dict(zip(found["ids"], found["metadatas"]))
+        originals = [metas.get(meta.get("translated_from") or chunk_id, meta) for chunk_id, meta in metas.items()]
+        return ChunkVectors(
+            chunk_ids=list(found["ids"]), doc_ids=[o["doc_id"] for o in originals],
+            passages=[f"{o['doc_id']}:{o['pair_id'] or o['paragraph']}" for o in originals],
+            langs=[meta["lang"] for meta in found["metadatas"]], vectors=np.asarray(found["embeddings"], dtype=np.float32),
+        )
+
     def parallel_versions(self) -> list[dict[str, np.ndarray]]:
         """Every passage's vector in each language the index has it in (original, human translation, machine
         twins; the mean over its chunks when it was split), one dict per passage."""
-        found = self.collection.get(include=["metadatas", "embeddings"])
-        metas = dict(zip(found["ids"], found["metadatas"]))
+        found = self.chunk_vectors()
         grouped: dict[str, dict[str, list[np.ndarray]]] = {}
-        for chunk_id, meta, vector in zip(found["ids"], found["metadatas"], found["embeddings"]):
-            original = metas.get(meta.get("translated_from") or chunk_id, meta)
-            passage = f"{original['doc_id']}:{original['pair_id'] or original['paragraph']}"
-            grouped.setdefault(passage, {}).setdefault(meta["lang"], []).append(np.asarray(vector))
+        for passage, lang, vector in zip(found.passages, found.langs, found.vectors):
+            grouped.setdefault(passage, {}).setdefault(lang, []).append(vector)
         return [{lang: np.mean(vectors, axis=0) for lang, vectors in by_lang.items()} for by_lang in grouped.values()]
 
     @_guarded
