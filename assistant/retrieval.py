@@ -18,7 +18,7 @@ from core.text import months_named
 from models.language_offsets import load_offsets
 from vectorstore.hubness import Hubness
 from vectorstore.keyword_index import KeywordIndex, Vocabulary, current_keyword_index
-from vectorstore.store import ParagraphStore, StoreError
+from vectorstore.store import ChunkVectors, ParagraphStore, StoreError
 
 # Fusion: cosine similarity + KEYWORD_WEIGHT × BM25 / best BM25 of the query. e5's cosines sit in a
 # narrow band, so a small weight makes exact terms (names, numbers) decide between close candidates.
@@ -80,6 +80,7 @@ class HybridRetriever:
         self._version: str | None = None
         self._keyword: KeywordIndex | None = None
         self._documents: set[str] = set()
+        self._vectors: ChunkVectors | None = None  # of all stored chunks, for their hubness
         self._hubness: Hubness | None = None
 
     def refresh(self) -> None:
@@ -93,10 +94,12 @@ class HybridRetriever:
         changed = self.store.changed_since(self._version, version) if self._version is not None else None
         if changed is None:
             self._documents = set(self.store.documents())
+            self._vectors = self.store.chunk_vectors()
         else:  # only this process wrote since: look at what it wrote
             self._documents = self._documents - changed | set(self.store.documents(sorted(changed)))
+            self._vectors = self._vectors.replaced(changed, self.store.chunk_vectors(sorted(changed)))
         self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir, version, self._keyword)
-        self._hubness = Hubness(self.store.chunk_vectors(), self._documents, HUB_NEIGHBOURS)
+        self._hubness = Hubness(self._vectors, self._documents, HUB_NEIGHBOURS)
         self._version = version
 
     @property

@@ -37,3 +37,13 @@ def test_only_indexed_documents_count_and_too_few_passages_give_no_hubness():
     assert Hubness(found, {"d"}, neighbours=1).of(["a", "x"]) == {"a": 0.0, "x": 0.0}  # b only: x is being written
     assert Hubness(found, {"d"}, neighbours=5).of(["a", "b"]) == {"a": 0.0, "b": 0.0}  # one other chunk each, not 5
     assert Hubness(found, set(), neighbours=5).of(["a"]) == {"a": 0.0}
+
+
+def test_replacing_a_documents_chunks_keeps_the_others_in_order():
+    found = _chunks([("a", "d", "d:1", _unit(1, 0)), ("b", "e", "e:1", _unit(0, 1))])
+    updated = found.replaced({"e", "f"}, _chunks([("c", "f", "f:1", _unit(1, 1))]))
+    assert updated.chunk_ids == ["a", "c"] and updated.passages == ["d:1", "f:1"]
+    assert np.allclose(updated.vectors[1], _unit(1, 1))
+    emptied = found.replaced({"d", "e"}, ChunkVectors([], [], [], [], np.empty((0, 0), dtype=np.float32)))
+    assert emptied.chunk_ids == [] and len(emptied.vectors) == 0
+    assert Hubness(emptied, set(), neighbours=3).of(["a"]) == {"a": 0.0}

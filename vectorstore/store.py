@@ -168,6 +168,17 @@ class ChunkVectors:
     langs: list[str]
     vectors: np.ndarray
 
+    def replaced(self, doc_ids: set[str], current: "ChunkVectors") -> "ChunkVectors":
+        """These, with the chunks of `doc_ids` replaced by `current` (those documents' chunks now; none: deleted)."""
+        kept = [i for i, doc_id in enumerate(self.doc_ids) if doc_id not in doc_ids]
+        return ChunkVectors(
+            chunk_ids=[self.chunk_ids[i] for i in kept] + current.chunk_ids,
+            doc_ids=[self.doc_ids[i] for i in kept] + current.doc_ids,
+            passages=[self.passages[i] for i in kept] + current.passages,
+            langs=[self.langs[i] for i in kept] + current.langs,
+            vectors=np.concatenate([part for part in (self.vectors[kept], current.vectors) if len(part)] or [current.vectors]),
+        )
+
 
 class ParagraphStore:
     def __init__(self, settings: Settings, embeddings: ParagraphEmbeddings):
@@ -432,9 +443,15 @@ class ParagraphStore:
         return list(self._chunks(where={"pair_id": {"$in": pair_ids}})) if pair_ids else []
 
     @_guarded
-    def chunk_vectors(self) -> "ChunkVectors":
-        """Every chunk's vector (originals and machine translations), with the passage it is a version of."""
-        found = self.collection.get(include=["metadatas", "embeddings"])
+    def chunk_vectors(self, doc_ids: list[str] | None = None) -> "ChunkVectors":
+        """Every chunk's vector (originals and machine translations), of the given documents or all, with the passage
+        it is a version of."""
+        if doc_ids is None:
+            found = self.collection.get(include=["metadatas", "embeddings"])
+        elif doc_ids:
+            found = self.collection.get(where={"doc_id": {"$in": doc_ids}}, include=["metadatas", "embeddings"])
+        else:
+            return ChunkVectors([], [], [], [], np.empty((0, 0), dtype=np.float32))
         metas = dict(zip(found["ids"], found["metadatas"]))
         originals = [metas.get(meta.get("translated_from") or chunk_id, meta) for chunk_id, meta in metas.items()]
         return ChunkVectors(
