@@ -10,7 +10,7 @@ from "holds none".
 import re
 from enum import Enum
 
-from core.text import PHONE_NUMBER, PREFIX, WORD, counted_things, fold_accents, names, quantities, times
+from core.text import JOINED_WORD, PHONE_NUMBER, PREFIX, WORD, counted_things, fold_accents, names, quantities, times
 
 
 class AnswerType(str, Enum):
@@ -83,7 +83,9 @@ def holds(sentence: str, kind: AnswerType, question: str = "") -> bool:
         return bool(FORMS[kind].search(sentence))
     if kind is AnswerType.DATE:
         return bool(times(sentence) - times(question))
-    asked = {word[:PREFIX] for word in WORD.findall(fold_accents(question.lower()))}
+    asked = {  # "pays-" as well as "pays" and "bas": `names` reads "Pays-Bas" as one name
+        word[:PREFIX] for joined in JOINED_WORD.findall(fold_accents(question.lower())) for word in (joined, *joined.split("-"))
+    }
     if kind is AnswerType.QUANTITY:  # a new number, or a number word counting what is asked: "twee experts" for "combien d'experts"
         return bool(quantities(sentence) - quantities(question) or counted_things(sentence) & asked)
     if kind in (AnswerType.ENTITY, AnswerType.PLACE):

@@ -4,7 +4,7 @@ must be in its sources."""
 from collections import Counter
 from collections.abc import Sequence
 
-from core.text import CODE, NUMBER, PREFIX, WORD, common_word, fold_accents, names, spelled_numbers
+from core.text import CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, fold_accents, names, spelled_numbers
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
@@ -37,7 +37,7 @@ def _digits(code: str) -> str:
 
 def _as_written(text: str) -> dict[str, str]:
     """Each word of `text` folded as `names` gives it → as written (lower case, accents kept)."""
-    return {fold_accents(word.lower()): word.lower() for word in WORD.findall(text)}
+    return {fold_accents(word.lower()): word.lower() for word in [*WORD.findall(text), *JOINED_WORD.findall(text)]}
 
 
 def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[str] = (), lang: str | None = None) -> list[str]:

@@ -12,6 +12,7 @@ from core.languages import LANGUAGES
 
 NUMBER = re.compile(r"\d+")
 WORD = re.compile(r"\w+")
+JOINED_WORD = re.compile(r"\w+(?:-\w+)*")  # a word, or words joined by hyphens ("Pays-Bas", "GGD-sleutel")
 PREFIX = 5  # names are compared by their first letters: Luxembourg ~ Luxemburg, België ~ Belgique
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?:])\s+")
 _NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]+")
@@ -36,15 +37,19 @@ def common_word(word: str, lang: str) -> bool:
     (Over both corpora's capitalised words, those at or above it were common nouns, places, and a few first names.)"""
     from wordfreq import zipf_frequency  # its word lists load on first use: only translation asks
 
-    return zipf_frequency(word, lang) >= COMMON_ZIPF
+    return all(zipf_frequency(part, lang) >= COMMON_ZIPF for part in word.split("-"))  # "pays-bas", not "saint-gilles"
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words that do not start a sentence: names, places, acronyms (folded, lower-case)."""
+    """Capitalised words that do not start a sentence: names, places, acronyms (folded, lower-case). Capitalised words
+    joined by hyphens are one name ("Pays-Bas": "pays-bas", not "pays" and "bas"); else each part counts alone
+    ("GGD-sleutel": "ggd")."""
     found = set()
     for sentence in _SENTENCE_BREAK.split(text):
-        words = WORD.findall(sentence)[1:]
-        found |= {fold_accents(w.lower()) for w in words if w[0].isupper() and len(w) >= 3}
+        for joined in JOINED_WORD.findall(sentence)[1:]:
+            parts = joined.split("-")
+            words = [joined] if all(p[0].isupper() for p in parts) else parts
+            found |= {fold_accents(w.lower()) for w in words if w[0].isupper() and len(w) >= 3}
     return found
 
 

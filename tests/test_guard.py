@@ -46,3 +46,10 @@ def test_a_common_word_the_checked_machine_translation_gives_is_supported_a_name
     assert unsupported(sentence, sources, translated, "en") == []
     assert unsupported("The Council heard Vandenbroucke.", sources, translated, "en") == ["vandenbroucke"]  # a name: the sources' own
     assert unsupported("The Council negotiates a 3rd protocol.", sources, translated, "en") == ["3"]
+
+
+def test_capitalised_words_joined_by_hyphens_are_one_name_found_under_its_other_names():
+    sources = ["Nederland en België ondertekenden de verklaring, met de GGD-sleutel van de minister."]
+    assert unsupported("Les Pays-Bas et la Belgique ont signé la déclaration.", sources) == []
+    assert unsupported("Le ministre a remis la GGD-code.", sources) == []  # "GGD" is the name; "code" a word
+    assert unsupported("Elle fut signée par Jean-Claude Juncker.", sources) == ["jean-claude", "juncker"]
