@@ -160,7 +160,7 @@ class NewDocument:
 
 @dataclass
 class ChunkVectors:
-    """The vectors of all stored chunks, one row each, with what each chunk is."""
+    """Stored chunks' vectors, one row each, with what each chunk is."""
 
     chunk_ids: list[str]
     doc_ids: list[str]
