@@ -95,6 +95,9 @@ class AnswerabilityModel:
     bias: float
     threshold: float
     fitted_on: str  # what it was calibrated on, for people reading the file
+    # Generative mode: a generated answer that fails its checks (`VerifiedGeneration.failure`) is refused below this
+    # probability instead of giving way to the quotes (`fit_fallback_threshold`); None: the quotes always stand.
+    fallback_threshold: float | None = None
 
     def probability(self, observed: Signals) -> float:
         values = asdict(observed)
@@ -171,3 +174,15 @@ def fit_model(
     allowed = math.floor(max_false_refusals * len(kept))  # answerable questions that may fall under the threshold
     model.threshold = kept[allowed] if allowed < len(kept) else kept[-1]
     return model
+
+
+def fit_fallback_threshold(failed: list[tuple[float, bool]]) -> float | None:
+    """From the questions whose generated answer failed its checks, (probability answerable, answerable) each: the
+    probability below which refusing them refuses the most more unanswerable than answerable ones (the lowest such
+    cut); None when no cut refuses more unanswerable than answerable ones."""
+    best, gain = None, 0
+    for cut in sorted({p for p, _ in failed}):
+        below = [answerable for p, answerable in failed if p <= cut]
+        if below.count(False) - below.count(True) > gain:
+            best, gain = cut, below.count(False) - below.count(True)
+    return None if best is None else math.nextafter(best, math.inf)

@@ -172,7 +172,9 @@ class Assistant:
     def _generate(self, answer: Answer, prepared: Question, history, found: "_Found", judged: bool, started: float) -> Iterator[Evidence | str]:
         """Streams the quotes of the chosen evidence (no model needed, so they come at once); then, when `judged`, lets
         the generative answerability model (the signals plus the LLM's own judgement) refuse; then the checked
-        generated answer. If the generation fails a check, the quotes stand as the answer."""
+        generated answer. If the generation fails a check, the quotes stand as the answer, unless the model's
+        probability is below its `fallback_threshold`: then it is a refusal (a failed answer to a doubtful question was
+        most often to an unanswerable one)."""
         citations = CitationList()
         answer.evidence = extractive_text(found.chosen, prepared.lang, citations)
         answer.timings["first_evidence_s"] = time.perf_counter() - started
@@ -191,6 +193,11 @@ class Assistant:
         if generation.first_token_at is not None:
             answer.timings["first_generated_token_s"] = generation.first_token_at - started
         if generation.refused:  # the model finds no answer in the quotes: a refusal, listing the closest passages
+            answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
+            return
+        fallback_threshold = self.generative_answerability.fallback_threshold
+        if generation.failure and judged and fallback_threshold is not None and answer.answerability < fallback_threshold:
+            log.info("generated answer rejected (%s) and answerability %.2f low: refused", generation.failure, answer.answerability)
             answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
             return
         if generation.failure:  # the quotes, already shown, stand as the answer

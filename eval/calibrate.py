@@ -2,7 +2,9 @@
 answerable and unanswerable questions, and writes it beside the index (or where --out says). The generative
 mode's model also takes the LLM's judgement, so fitting it runs the LLM once per question (a few seconds each).
 With --language-offsets it measures the embedding model's lean towards each language on the index's parallel
-passages and fits how much of it retrieval takes out (the weight with the best MRR on the questions).
+passages and fits how much of it retrieval takes out (the weight with the best MRR on the questions). With
+--fallback-from it reads generative eval reports and sets below which probability a generated answer that failed its
+checks is refused rather than replaced by the quotes.
 (Parsing the command line imports nothing heavy: the assistant is imported by `run`.)"""
 
 import argparse
@@ -20,8 +22,9 @@ MAX_FALSE_REFUSALS = 0.02  # on the questions fitted on; held-out questions see 
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--qa", required=True, action="append", metavar="FILE[=DATA_DIR]",
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--qa", action="append", metavar="FILE[=DATA_DIR]",
         help="question file (JSONL, as for eval), answered from the current index, or from the index in DATA_DIR; "
              "repeat to fit on several corpora at once",
     )
@@ -34,6 +37,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language-offsets", action="store_true",
                         help="instead: measure the embedding model's lean towards each language (needs machine translations "
                         "in the index) and fit how much retrieval takes out, on the answerable questions")
+    source.add_argument("--fallback-from", action="append", type=Path, metavar="REPORT",
+                        help="instead: set the generative model's fallback threshold from generative eval reports (JSON, "
+                        "made with that model): below it a generated answer that fails its checks is refused, not replaced "
+                        "by the quotes; repeat for several reports")
     parser.add_argument("--out", type=Path, help="where to write the extractive model (default: the settings' calibration_path; "
                         "the generative one goes beside it, named *-generative.json; the language offsets: the settings' "
                         "language_offsets_file)")
@@ -101,7 +108,39 @@ def _fit_language_offsets(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _fit_fallback(args: argparse.Namespace, settings: Settings) -> int:
+    """Sets the fallback threshold of the generative model from the --fallback-from reports' questions of --split."""
+    import json
+
+    from assistant.answerability import DEFAULT_PARAMETERS, fit_fallback_threshold, generative_path, load_model
+
+    out = generative_path(args.out or settings.calibration_path)
+    try:
+        model, _ = load_model(out, generative_path(DEFAULT_PARAMETERS))
+        items = [item for report in args.fallback_from for item in json.loads(report.read_text(encoding="utf-8"))["items"]]
+        failed = [
+            (item["answerability"], item["answerable"]) for item in items
+            if args.split in ("all", item.get("split", "tune")) and item.get("fallback") and not item["refused"]
+            and not item["fallback"].startswith("no LLM")
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    model.fallback_threshold = fit_fallback_threshold(failed)
+    model.fitted_on = model.fitted_on.split("; fallback threshold:")[0] + (
+        f"; fallback threshold: {len(failed)} failed generated answers ({args.split}) of "
+        + ", ".join(str(report) for report in args.fallback_from)
+    )
+    model.save(out)
+    refused = [answerable for p, answerable in failed if model.fallback_threshold is not None and p < model.fallback_threshold]
+    print(f"fallback threshold {model.fallback_threshold}: of {len(failed)} failed generated answers it refuses "
+          f"{refused.count(False)} to unanswerable and {refused.count(True)} to answerable questions; written to {out}")
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.fallback_from:
+        return _fit_fallback(args, settings)
     if args.language_offsets:
         return _fit_language_offsets(args, settings)
     from assistant.answer import Mode

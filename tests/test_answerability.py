@@ -5,7 +5,9 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, answer_type, holds, is_statement
-from assistant.answerability import DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, content_terms, fit_model, load_model
+from assistant.answerability import (
+    DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, content_terms, fit_fallback_threshold, fit_model, load_model,
+)
 from assistant.evidence import ScoredSentence, choose_sentences, holders_first
 
 
@@ -203,3 +205,12 @@ def test_question_words_are_not_content_terms():
     assert content_terms("Quelle est la capitale de l'Australie ?", "fr") == content_terms("la capitale de l'Australie", "fr")
     assert not content_terms("Wie, wat, waar, wanneer en hoeveel?", "nl")
     assert content_terms("Which minister signed, and when?", "en") == content_terms("minister signed", "en")
+
+
+def test_the_fallback_threshold_refuses_failed_answers_where_more_of_them_were_unanswerable():
+    failed = [(0.1, False), (0.2, True), (0.3, False), (0.35, False), (0.6, True), (0.7, True), (0.9, False)]
+    cut = fit_fallback_threshold(failed)
+    assert 0.35 < cut < 0.6  # below it 3 unanswerable and 1 answerable: the most more
+    assert 0.1 < fit_fallback_threshold([(0.1, False), (0.2, True), (0.3, False)]) < 0.2  # of equal cuts the lowest
+    assert fit_fallback_threshold([(0.1, True), (0.2, False), (0.8, True)]) is None  # no cut refuses more of them
+    assert fit_fallback_threshold([]) is None

@@ -1,5 +1,7 @@
 """The assistant end to end with the real embedding model, real Chroma and the real local LLM."""
 
+from dataclasses import replace
+
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
@@ -256,3 +258,22 @@ def test_the_llms_judgement_decides_refusal_in_generative_mode(corpus_settings):
     unasked = Assistant(corpus_settings.model_copy(update={"llm_judgement": False}),
                         chat_model=JudgingFakeChat(messages=iter([reply]), declines=1.0)).ask(question)
     assert not unasked.refused and "Antwerpen" in unasked.text and unasked.signals["declines"] is None  # switched off: not asked
+
+
+def test_a_failed_generated_answer_to_a_doubtful_question_is_refused_below_the_fallback_threshold(corpus_settings):
+    question = "Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"
+    planted, right = "De eerste bijeenkomst vond in 1987 plaats in Antwerpen.", "De eerste bijeenkomst vond plaats in Antwerpen."
+
+    def ask(reply: str, fallback_threshold: float | None):
+        assistant = Assistant(corpus_settings, chat_model=JudgingFakeChat(messages=iter([reply]), declines=0.5))
+        assistant.generative_answerability = replace(assistant.generative_answerability, fallback_threshold=fallback_threshold)
+        return assistant.ask(question)
+
+    quoted = ask(planted, None)
+    assert quoted.fallback and not quoted.refused and "Antwerpen" in quoted.text
+    doubtful = quoted.answerability
+    refused = ask(planted, doubtful + 0.01)
+    assert refused.refused and not refused.evidence and not refused.citations and "1987" not in refused.text
+    assert not ask(planted, doubtful - 0.01).refused  # sure enough: the quotes stand
+    answered = ask(right, doubtful + 0.01)
+    assert not answered.refused and answered.text.startswith(right)  # only a failed answer is refused

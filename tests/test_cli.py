@@ -84,3 +84,29 @@ def test_calibrate_needs_both_kinds_of_questions(corpus_settings, tmp_path):
     result = run("calibrate", "--quiet", "--split", "all", "--qa", str(questions), "--out", str(tmp_path / "a.json"), settings=corpus_settings)
     assert result.returncode == 2 and "unanswerable" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "a.json").exists()
+
+
+def test_calibrate_sets_the_fallback_threshold_from_generative_eval_reports(corpus_settings, tmp_path):
+    from assistant.answerability import DEFAULT_PARAMETERS, AnswerabilityModel, generative_path
+
+    def item(p: float, answerable: bool, fallback: str | None, split: str = "tune") -> dict:
+        return {"answerability": p, "answerable": answerable, "fallback": fallback, "refused": False, "split": split}
+
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps({"items": [
+        item(0.1, False, "unsupported: 1987"), item(0.2, False, "a question, not an answer"), item(0.3, True, "empty answer"),
+        item(0.4, False, None),  # the generated answer stood: not counted
+        item(0.05, True, "unsupported: 12", split="test"),  # another split
+        item(0.9, True, "no LLM (none configured)"),
+    ]}), encoding="utf-8")
+    out = tmp_path / "answerability.json"
+    result = run("calibrate", "--fallback-from", str(report), "--out", str(out), settings=corpus_settings)
+    assert result.returncode == 0, result.stderr
+    model = AnswerabilityModel.load(generative_path(out))
+    assert 0.2 < model.fallback_threshold < 0.3 and "fallback threshold: 3 failed" in model.fitted_on
+    assert model.weights == AnswerabilityModel.load(generative_path(DEFAULT_PARAMETERS)).weights  # the shipped model, amended
+    assert "refuses 2 to unanswerable and 0 to answerable" in result.stdout
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text("{", encoding="utf-8")
+    result = run("calibrate", "--fallback-from", str(damaged), "--out", str(tmp_path / "other.json"), settings=corpus_settings)
+    assert result.returncode == 2 and "error" in result.stderr and "Traceback" not in result.stderr
