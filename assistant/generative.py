@@ -154,7 +154,7 @@ class VerifiedGeneration:
             return
         sources = self._supporting_passages(sentence)
         if sources is None:
-            self.failure = f"unsupported: {sentence}"
+            self.failure = f"unsupported ({', '.join(self._in_no_source(sentence)) or 'not in one or two passages'}): {sentence}"
             return
         if not self._carries_sources(sentence, [passage for passage, _ in sources]):
             self.failure = f"nothing from its sources beyond the question: {sentence}"
@@ -174,6 +174,12 @@ class VerifiedGeneration:
             return True
         added = content_terms(sentence, self.lang) - self.asked
         return bool(added & content_terms(" ".join(readings), self.lang))
+
+    def _in_no_source(self, sentence: str) -> list[str]:
+        """The numbers and names of `sentence` that none of the passages answered from holds (for the failure's reason)."""
+        passages = list({s.passage.chunk_id: s.passage for s in self.context}.values())
+        texts = [v.text for p in passages for v in (p, p.translation) if v is not None]
+        return unsupported(sentence, texts, [p.machine_translation.text for p in passages if p.machine_translation], self.lang)
 
     def _supporting_passages(self, sentence: str) -> list[tuple[Passage, str]] | None:
         """The passage(s) that hold every fact of `sentence`, most similar first, each with its closest
