@@ -39,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "in the index) and fit how much retrieval takes out, on the answerable questions")
     source.add_argument("--fallback-from", action="append", type=Path, metavar="REPORT",
                         help="instead: set the generative model's fallback threshold from generative eval reports (JSON, "
-                        "made with that model): below it a generated answer that fails its checks is refused, not replaced "
+                        "made with that model before it had one): below it a generated answer that fails its checks is refused, not replaced "
                         "by the quotes; repeat for several reports")
     parser.add_argument("--out", type=Path, help="where to write the extractive model (default: the settings' calibration_path; "
                         "the generative one goes beside it, named *-generative.json; the language offsets: the settings' "
