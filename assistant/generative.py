@@ -177,7 +177,11 @@ class VerifiedGeneration:
 
     def _in_no_source(self, sentence: str) -> list[str]:
         """The numbers and names of `sentence` that none of the passages answered from holds (for the failure's reason)."""
-        passages = list({s.passage.chunk_id: s.passage for s in self.context}.values())
+        return self._unsupported_by(sentence, list({s.passage.chunk_id: s.passage for s in self.context}.values()))
+
+    def _unsupported_by(self, sentence: str, passages: list[Passage]) -> list[str]:
+        """What `sentence` states that `passages` (with their human translations) do not, a capitalised common word
+        of their machine translations aside (`core.guard.unsupported`)."""
         texts = [v.text for p in passages for v in (p, p.translation) if v is not None]
         return unsupported(sentence, texts, [p.machine_translation.text for p in passages if p.machine_translation], self.lang)
 
@@ -194,9 +198,7 @@ class VerifiedGeneration:
         ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
         for size in (1, 2):
             for group in combinations(ranked, size):
-                texts = [t for _, s in group for t in (s.passage.text, s.passage.translation.text if s.passage.translation else "")]
-                translated = [s.passage.machine_translation.text for _, s in group if s.passage.machine_translation]
-                if not unsupported(sentence, texts, translated, self.lang):
+                if not self._unsupported_by(sentence, [s.passage for _, s in group]):
                     return [(s.passage, s.text) for _, s in group]
         return None
 
