@@ -98,7 +98,7 @@ class Assistant:
         if found.observed is not None:
             answer.signals, answer.answerability = asdict(found.observed), self.answerability.probability(found.observed)
         if not judged and answer.answerability < self.answerability.threshold:
-            answer.refused, answer.text = True, message(prepared.lang, "refusal")
+            _refuse(answer)
         elif answer.mode is Mode.GENERATIVE and self.chat_model() is not None:
             yield from self._generate(answer, prepared, history, found, judged, started)
         else:
@@ -184,7 +184,7 @@ class Assistant:
             answer.signals = asdict(found.observed)
             answer.answerability = self.generative_answerability.probability(found.observed)
             if answer.answerability < self.generative_answerability.threshold:
-                answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
+                _refuse(answer)
                 return
         generation = self._generation(prepared, history, found, citations, judged)
         for piece in generation:
@@ -193,15 +193,15 @@ class Assistant:
         if generation.first_token_at is not None:
             answer.timings["first_generated_token_s"] = generation.first_token_at - started
         if generation.refused:  # the model finds no answer in the quotes: a refusal, listing the closest passages
-            answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
+            _refuse(answer)
             return
-        fallback_threshold = self.generative_answerability.fallback_threshold
-        if generation.failure and judged and fallback_threshold is not None and answer.answerability < fallback_threshold:
-            log.info("generated answer rejected (%s) and answerability %.2f low: refused", generation.failure, answer.answerability)
-            answer.refused, answer.text, answer.evidence = True, message(prepared.lang, "refusal"), ""
-            return
-        if generation.failure:  # the quotes, already shown, stand as the answer
-            log.info("generated answer rejected (%s); the quotes stand", generation.failure)
+        if generation.failure:
+            fallback_threshold = self.generative_answerability.fallback_threshold
+            if judged and fallback_threshold is not None and answer.answerability < fallback_threshold:
+                log.info("generated answer rejected (%s) and answerability %.2f low: refused", generation.failure, answer.answerability)
+                _refuse(answer)
+                return
+            log.info("generated answer rejected (%s); the quotes stand", generation.failure)  # already shown, they answer
             answer.fallback_reason = generation.failure
             answer.notices.append(message(prepared.lang, "fallback"))
             answer.text, answer.evidence = answer.evidence, ""
@@ -209,6 +209,11 @@ class Assistant:
         else:
             answer.text = " ".join(generation.sentences)
         answer.citations = [c for c in citations.all() if f"[{c.marker}]" in answer.evidence + answer.text]
+
+
+def _refuse(answer: Answer) -> None:
+    """Makes `answer` a refusal in its language (the quotes streamed before it withdrawn)."""
+    answer.refused, answer.text, answer.evidence = True, message(answer.lang, "refusal"), ""
 
 
 def _previous(history: list[dict] | None) -> str | None:
