@@ -20,12 +20,12 @@ class Hubness:
     """The hubness of the chunks of the indexed documents, measured on demand and kept."""
 
     def __init__(self, found: ChunkVectors, documents: Container[str], neighbours: int):
-        kept = [i for i, doc_id in enumerate(found.doc_ids) if doc_id in documents]
-        self._row = {found.chunk_ids[i]: row for row, i in enumerate(kept)}
-        self._vectors = found.vectors[kept]
-        _, self._passage = np.unique(np.array(found.passages, dtype=str)[kept], return_inverse=True)
-        largest_passage = int(np.bincount(self._passage).max()) if kept else 0
-        self._neighbours = min(neighbours, len(kept) - largest_passage)  # all chunks have that many of other passages
+        self._vectors = found.vectors  # (not copied: the retriever keeps them)
+        self._indexed = np.array([doc_id in documents for doc_id in found.doc_ids], dtype=bool)
+        self._row = {chunk_id: row for row, chunk_id in enumerate(found.chunk_ids) if self._indexed[row]}
+        _, self._passage = np.unique(np.array(found.passages, dtype=str), return_inverse=True)
+        largest_passage = int(np.bincount(self._passage[self._indexed]).max()) if self._row else 0
+        self._neighbours = min(neighbours, len(self._row) - largest_passage)  # all chunks have that many of other passages
         self._measured: dict[str, float] = {}
 
     def of(self, chunk_ids: list[str]) -> dict[str, float]:
@@ -35,6 +35,7 @@ class Hubness:
         if new and self._neighbours > 0:
             rows = np.array([self._row[c] for c in new])
             similarities = self._vectors[rows] @ self._vectors.T
+            similarities[:, ~self._indexed] = -np.inf  # chunks of documents being written, or not yet listed
             similarities[self._passage[rows, None] == self._passage[None, :]] = -np.inf  # itself and its versions
             nearest = np.partition(similarities, -self._neighbours, axis=1)[:, -self._neighbours:]
             self._measured.update(zip(new, nearest.mean(axis=1).tolist()))
