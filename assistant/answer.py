@@ -75,6 +75,7 @@ class Answer:
     question_lang: str
     mode: Mode
     refused: bool = False  # the documents do not hold the answer
+    refusal_reason: str | None = None  # why it was refused (for the eval report and the log, in English)
     answerability: float | None = None  # how likely the documents answer it (0–1); refused below the threshold
     signals: dict[str, float] = field(default_factory=dict)  # what `answerability` was computed from
     citations: list[Citation] = field(default_factory=list)

@@ -13,12 +13,12 @@ import numpy as np
 
 from assistant.answer import Answer, Evidence, Mode, Passage
 from assistant.citations import CitationList
-from assistant.answer_types import answer_type
+from assistant.answer_types import FORMS, answer_type
 from assistant.answerability import DEFAULT_PARAMETERS, Signals, generative_path, load_model, signals
-from assistant.evidence import ScoredSentence, asks_unknown_number, choose_sentences, holders_first, rank_sentences
+from assistant.evidence import ScoredSentence, choose_sentences, holders_first, rank_sentences, unknown_numbers
 from assistant.extractive import extractive_text
 from assistant.generative import VerifiedGeneration, judge_messages
-from assistant.prompts import JUDGE_CHOICES
+from assistant.prompts import JUDGE_CHOICES, NO_ANSWER
 from models.chat import make_chat_model
 from assistant.messages import message
 from assistant.question import InvalidQuestion, Question, prepare_question
@@ -40,6 +40,7 @@ class _Found:
     passages: list[Passage]  # retrieved, best first
     chosen: list[ScoredSentence]  # the evidence to quote, and the sentences the LLM answers from
     observed: Signals | None  # None: refused before any signal
+    unanswered: str | None = None  # why it is refused before any signal
 
 
 class Assistant:
@@ -97,8 +98,10 @@ class Assistant:
         judged = self._judged(found, answer.mode)
         if found.observed is not None:
             answer.signals, answer.answerability = asdict(found.observed), self.answerability.probability(found.observed)
-        if not judged and answer.answerability < self.answerability.threshold:
-            _refuse(answer)
+        if found.observed is None:
+            _refuse(answer, found.unanswered)
+        elif not judged and answer.answerability < self.answerability.threshold:
+            _refuse(answer, f"answerability {answer.answerability:.2f} below {self.answerability.threshold:.2f}")
         elif answer.mode is Mode.GENERATIVE and self.chat_model() is not None:
             yield from self._generate(answer, prepared, history, found, judged, started)
         else:
@@ -131,11 +134,14 @@ class Assistant:
         passages = holders_first(retrieved.passages, kind)
         ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
         chosen = choose_sentences(ranked, kind, prepared.text)
-        observed = None
-        if retrieved.passages and chosen and not asks_unknown_number(prepared.text, self.retriever.corpus_terms):
-            observed = signals(  # of the passages in retrieval order: how far the best stands out
-                prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
-            )  # else nothing to quote, or a number (a year, an article) the documents never mention: refused
+        if not chosen:
+            missing = f"no retrieved passage holds what is asked ({kind.value})" if kind in FORMS else "no statement to quote"
+            return _Found(passages, chosen, None, missing)
+        if unknown := unknown_numbers(prepared.text, self.retriever.corpus_terms):
+            return _Found(passages, chosen, None, f"names a number the documents never mention ({', '.join(unknown)})")
+        observed = signals(  # of the passages in retrieval order: how far the best stands out
+            prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
+        )
         return _Found(passages, chosen, observed)
 
     def _judged(self, found: "_Found", mode: Mode) -> bool:
@@ -184,7 +190,8 @@ class Assistant:
             answer.signals = asdict(found.observed)
             answer.answerability = self.generative_answerability.probability(found.observed)
             if answer.answerability < self.generative_answerability.threshold:
-                _refuse(answer)
+                _refuse(answer, f"answerability with the LLM's judgement {answer.answerability:.2f} below "
+                                f"{self.generative_answerability.threshold:.2f}")
                 return
         generation = self._generation(prepared, history, found, citations, judged)
         for piece in generation:
@@ -193,13 +200,13 @@ class Assistant:
         if generation.first_token_at is not None:
             answer.timings["first_generated_token_s"] = generation.first_token_at - started
         if generation.refused:  # the model finds no answer in the quotes: a refusal, listing the closest passages
-            _refuse(answer)
+            _refuse(answer, f"the LLM replied {NO_ANSWER}")
             return
         if generation.failure:
             fallback_threshold = self.generative_answerability.fallback_threshold
             if judged and fallback_threshold is not None and answer.answerability < fallback_threshold:
-                log.info("generated answer rejected (%s) and answerability %.2f low: refused", generation.failure, answer.answerability)
-                _refuse(answer)
+                _refuse(answer, f"generated answer rejected ({generation.failure}) and answerability {answer.answerability:.2f} "
+                                f"below the fallback threshold {fallback_threshold:.2f}")
                 return
             log.info("generated answer rejected (%s); the quotes stand", generation.failure)  # already shown, they answer
             answer.fallback_reason = generation.failure
@@ -211,9 +218,11 @@ class Assistant:
         answer.citations = [c for c in citations.all() if f"[{c.marker}]" in answer.evidence + answer.text]
 
 
-def _refuse(answer: Answer) -> None:
-    """Makes `answer` a refusal in its language (the quotes streamed before it withdrawn)."""
-    answer.refused, answer.text, answer.evidence = True, message(answer.lang, "refusal"), ""
+def _refuse(answer: Answer, reason: str) -> None:
+    """Makes `answer` a refusal in its language (the quotes streamed before it withdrawn), for `reason`."""
+    log.info("refused: %s", reason)
+    answer.refused, answer.refusal_reason = True, reason
+    answer.text, answer.evidence = message(answer.lang, "refusal"), ""
 
 
 def _previous(history: list[dict] | None) -> str | None:

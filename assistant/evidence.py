@@ -131,6 +131,6 @@ def _list_with_lead_in(item: ScoredSentence, ranked: list[ScoredSentence]) -> li
     return [at[position] for position in range(first, last + 1)]
 
 
-def asks_unknown_number(question: str, corpus_terms: Container[str]) -> bool:
-    """The question names a number (a year, an article) that occurs nowhere in the documents."""
-    return any(number not in corpus_terms for number in numbers(question))
+def unknown_numbers(question: str, corpus_terms: Container[str]) -> list[str]:
+    """The numbers the question names (a year, an article) that occur nowhere in the documents."""
+    return sorted(number for number in numbers(question) if number not in corpus_terms)

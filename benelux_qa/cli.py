@@ -68,6 +68,7 @@ def _print_sources(answer) -> None:
         elif c.translation:
             print(f"    ({c.translation_lang}, §{c.translation_paragraph}) {c.translation}")
     if answer.refused:
+        print(f"\n(refused: {answer.refusal_reason})")
         for p in answer.passages[:3]:
             print(f"\n- {p.title} ({p.date or 'n.d.'}) §{p.paragraph} [{p.doc_id}]\n    {p.text}")
     for notice in answer.notices:

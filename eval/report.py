@@ -56,7 +56,8 @@ def _got(item: dict) -> str:
     retrieval = (f"first hit at rank {rank}" if rank else f"no hit in {docs}") if item["answerable"] else ""
     if item["refused"] is None:
         return retrieval
-    answer = ("[refused] " if item["refused"] else "") + f"({item['answer_lang']}) {item['answer']}"
+    refused = f"[refused: {item['refusal']}] " if item.get("refusal") else "[refused] "  # a report made before it had reasons
+    answer = (refused if item["refused"] else "") + f"({item['answer_lang']}) {item['answer']}"
     return f"{answer} — {retrieval}" if retrieval else answer
 
 

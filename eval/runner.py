@@ -140,7 +140,7 @@ def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, lis
         "crossing": crossing(q, doc_languages or {}),
         "question": q["question"], "expected": {"answer_keywords": q["answer_keywords"], "evidence": evidence, "doc": q["doc"]},
         "answer": None, "answer_lang": None, "refused": None, "citations": None, "latency_s": None, "ttft_s": None,
-        "answerability": None, "fallback": None,
+        "answerability": None, "refusal": None, "fallback": None,
     }
     if mode == "retrieval":
         start = time.perf_counter()
@@ -152,7 +152,7 @@ def run_item(assistant, q: dict, mode: str, k: int, doc_languages: dict[str, lis
         item.update(
             answer=answer.text, answer_lang=answer_language(answer), refused=answer.refused,
             answerability=None if answer.answerability is None else float(answer.answerability),
-            fallback=answer.fallback_reason,
+            refusal=answer.refusal_reason, fallback=answer.fallback_reason,
             retrieval_s=answer.timings.get("retrieval_s"),
             citations=[
                 {"marker": c.marker, "doc_id": c.doc_id, "paragraph": c.paragraph, "chunk_id": c.chunk_id,

@@ -69,7 +69,7 @@ def test_extractive_answer_quotes_the_source(assistant):
 @pytest.mark.parametrize("mode", [Mode.EXTRACTIVE, Mode.GENERATIVE])
 def test_off_topic_question_is_refused_in_the_askers_language(assistant, mode):
     answer = assistant.ask("Quelle est la capitale de l'Australie ?", mode=mode)
-    assert answer.refused and not answer.citations
+    assert answer.refused and not answer.citations and answer.refusal_reason
     assert answer.lang == "fr" and detect_language(answer.text) == "fr"
     assert answer.passages, "the closest passages are listed"
 
@@ -77,6 +77,12 @@ def test_off_topic_question_is_refused_in_the_askers_language(assistant, mode):
 def test_on_topic_question_without_an_answer_is_refused(assistant):
     answer = assistant.ask("How many victims of human trafficking were identified in Luxembourg in 2022?", mode=Mode.EXTRACTIVE)
     assert answer.refused
+    assert answer.refusal_reason == "names a number the documents never mention (2022)"  # said in the eval report
+
+
+def test_a_question_for_a_sum_of_money_no_passage_holds_is_refused_saying_why(assistant):
+    answer = assistant.ask("Hoeveel geld kostte de Benelux-brochure over mensenhandel?", mode=Mode.EXTRACTIVE)
+    assert answer.refused and answer.refusal_reason == "no retrieved passage holds what is asked (money)"
 
 
 def test_guard_replaces_a_planted_number_with_the_extractive_answer(corpus_settings):
@@ -159,6 +165,7 @@ def test_model_saying_the_context_lacks_the_answer_is_a_refusal(corpus_settings)
     assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter(["NO_ANSWER"])))
     answer = assistant.ask("Welke rol speelt de arbeidsinspectie bij de gezamenlijke opleidingen?")
     assert answer.refused and answer.lang == "nl" and not answer.evidence and not answer.citations
+    assert answer.refusal_reason == "the LLM replied NO_ANSWER"
 
 
 def test_translation_pairs_count_once(assistant):
@@ -255,6 +262,7 @@ def test_the_llms_judgement_decides_refusal_in_generative_mode(corpus_settings):
     answer = items[-1]
     assert answer.refused and not answer.evidence and not answer.citations and answer.signals["declines"] == 1.0
     assert answer.answerability < doubtful.generative_answerability.threshold
+    assert answer.refusal_reason.startswith("answerability with the LLM's judgement")
     unasked = Assistant(corpus_settings.model_copy(update={"llm_judgement": False}),
                         chat_model=JudgingFakeChat(messages=iter([reply]), declines=1.0)).ask(question)
     assert not unasked.refused and "Antwerpen" in unasked.text and unasked.signals["declines"] is None  # switched off: not asked
@@ -274,6 +282,8 @@ def test_a_failed_generated_answer_to_a_doubtful_question_is_refused_below_the_f
     doubtful = quoted.answerability
     refused = ask(planted, doubtful + 0.01)
     assert refused.refused and not refused.evidence and not refused.citations and "1987" not in refused.text
+    assert refused.refusal_reason.startswith("generated answer rejected (unsupported (1987)")
+    assert "below the fallback threshold" in refused.refusal_reason
     assert not ask(planted, doubtful - 0.01).refused  # sure enough: the quotes stand
     answered = ask(right, doubtful + 0.01)
     assert not answered.refused and answered.text.startswith(right)  # only a failed answer is refused

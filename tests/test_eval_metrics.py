@@ -275,6 +275,7 @@ class FakeAssistant:
         yield text[20:]
         cites = [] if unanswerable else [citation("Iets anders.", EVIDENCE), citation("Niets.", marker=2), citation("Quote.", marker=3)]
         yield Answer(question, text, "nl", "nl", mode, refused=unanswerable, citations=cites, evidence="“Quote.” [3]",
+                     refusal_reason="no statement to quote" if unanswerable else None,
                      answerability=self.answerability(question),
                      passages=[] if unanswerable else self.retrieve(question), timings=timings)
 
@@ -355,6 +356,7 @@ def test_report_writer_writes_json_markdown_and_png(tmp_path):
     assert list(written["summary"]) == list(SUMMARY_KEYS)
     assert all(list(g) == list(SUMMARY_KEYS) for g in [*written["by_lang"].values(), *written["by_kind"].values()])
     assert {i["id"] for i in written["items"]} == {"a", "b", "u"}
+    assert [i["refusal"] for i in written["items"]] == [None, None, "no statement to quote"]  # why each was refused
     md = md_path.read_text(encoding="utf-8")
     assert "](report.png)" in md
     for heading in ("## Summary", "## By language", "## By kind", "worst items"):

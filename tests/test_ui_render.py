@@ -101,6 +101,8 @@ def test_answer_json_is_plain_data():
     data = render.answer_json(answer(citations=[citation(supporting=["Second sentence here."])]))
     assert json.loads(json.dumps(data))["citations"][0]["doc_id"] == "doc.txt"
     assert data["mode"] == "generative"
+    refused = render.answer_json(answer(refused=True, refusal_reason="the LLM replied NO_ANSWER", citations=[]))
+    assert refused["refused"] and refused["refusal_reason"] == "the LLM replied NO_ANSWER"
 
 
 @pytest.mark.parametrize(

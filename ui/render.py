@@ -261,6 +261,7 @@ def answer_json(answer: Answer) -> dict:
         "question_lang": answer.question_lang,
         "mode": getattr(answer.mode, "value", str(answer.mode)),
         "refused": answer.refused,
+        "refusal_reason": answer.refusal_reason,
         "fallback": answer.fallback,
         "notices": list(answer.notices),
         "citations": [citation(c) for c in answer.citations],
