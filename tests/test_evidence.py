@@ -40,6 +40,17 @@ def test_the_best_sentence_comes_with_its_better_neighbour_in_reading_order():
     assert [s.text for s in choose_sentences(ranked)] == ["Het tweede zinnetje staat hier.", "Het derde zinnetje volgt daarna."]
 
 
+def test_a_close_sentence_of_a_passage_that_retrieval_scored_well_below_is_not_quoted():
+    best, close, far = passage("A.", dense=0.88, rank=1), passage("B.", dense=0.87, rank=2), passage("C.", dense=0.84, rank=3)
+    ranked = [
+        sentence(best, "De werkgroep stelt het voortgangsrapport vast.", 0.90),
+        sentence(far, "Het rapport gaat naar het Comité van Ministers.", 0.895),
+        sentence(close, "Het voortgangsrapport wordt eind 2017 opgesteld.", 0.89),
+    ]
+    chosen = [s.text for s in choose_sentences(ranked)]
+    assert chosen == ["De werkgroep stelt het voortgangsrapport vast.", "Het voortgangsrapport wordt eind 2017 opgesteld."]
+
+
 def test_the_date_asked_is_found_in_the_next_passage_when_the_best_holds_none():
     """"Vanaf welke datum wordt de app stopgezet?": the best passage says that it stops, the next one from when."""
     best, next_one, far = passage("A. B.", rank=1), passage("C.", rank=2), passage("D.", rank=3)
