@@ -10,7 +10,7 @@ those of the next best that score as well (quoting one passage only lifted citat
 name, a place or a quantity that none of these holds, the best-scoring sentence that holds one and scores
 nearly as well (`_CARRIER_MARGIN`), first from the same passage. When the best passage's quotes hold what is
 asked, another passage's sentence is quoted only if it holds it too; and another passage is quoted at all only when
-retrieval scored it nearly as well as the best sentence's (`_PASSAGE_MARGIN`). When the best sentence and another of the
+retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`). When the best sentence and another of the
 closest are items of one list, the list is what answers: all its items are quoted, with the line that introduces it
 (the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these were nor the others).
 Whether the documents answer at all is decided in `answerability`.
@@ -38,7 +38,7 @@ _CLOSE_CANDIDATES = 3  # sentences quoted at most before the neighbour and the a
 # or better: a sentence as close to the question in a passage that ranked well below is most often off the point. Tuning
 # halves, extractive accuracy / citation precision, bundled and coronamelder-faq: no margin 0.750 / 0.691, 0.811 / 0.662;
 # 0.04 0.750 / 0.701, 0.811 / 0.662; 0.02 0.750 / 0.746, 0.792 / 0.694; 0.01 0.729 / 0.763, 0.792 / 0.716.
-_PASSAGE_MARGIN = 0.02
+_RETRIEVAL_SCORE_MARGIN = 0.02
 
 
 @dataclass(eq=False)  # compared by identity: one sentence of one retrieval
@@ -120,7 +120,7 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
     if sum(s.passage is best.passage and is_list_item(s.text) for s in statements[:_CLOSE_CANDIDATES]) >= 2 and is_list_item(best.text):
         whole = _list_with_lead_in(best, ranked)
         chosen = [s for s in chosen if s.passage is not best.passage or not is_list_item(s.text)] + whole
-    chosen = [s for s in chosen if s.passage is best.passage or s.passage.score >= best.passage.score - _PASSAGE_MARGIN]
+    chosen = [s for s in chosen if s.passage is best.passage or s.passage.score >= best.passage.score - _RETRIEVAL_SCORE_MARGIN]
     return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
 
 
