@@ -9,10 +9,11 @@ those of the next best that score as well (quoting one passage only lifted citat
 0.65 on the tuning questions but cost 0.10 of answer accuracy), and, when the question asks for a date, a
 name, a place or a quantity that none of these holds, the best-scoring sentence that holds one and scores
 nearly as well (`_CARRIER_MARGIN`), first from the same passage. When the best passage's quotes hold what is
-asked, another passage's sentence is quoted only if it holds it too; and another passage is quoted at all only when
-retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`). When the best sentence and another of the
-closest are items of one list, the list is what answers: all its items are quoted, with the line that introduces it
-(the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these were nor the others).
+asked, another passage's sentence is quoted only if it holds it too; and another passage is quoted at all only
+when retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`). When the best sentence
+and another of the closest are items of one list, the list is what answers: all its items are quoted, with the
+line that introduces it (the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these
+were nor the others).
 Whether the documents answer at all is decided in `answerability`.
 """
 
