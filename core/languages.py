@@ -122,11 +122,21 @@ def _question_detector():
     return LanguageDetectorBuilder.from_languages(*(lang.lingua for lang in LANGUAGES.values())).build()
 
 
+# A capitalised word after a question's first: a name ("SOS Médecins", "Openbaar Ministerie"), in the language of what it
+# names, not of the asker
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÀ-ÖØ-Þ][\w'’-]*")
+
+
 def detect_question_language(text: str) -> str | None:
-    """nl, fr or en for a question, however short; None when it has no letters."""
-    text = _NOT_LANGUAGE.sub(" ", text)
+    """nl, fr or en for a question, however short; None when it has no letters. Told by the words around its names when
+    there are two or more: "Does SOS Médecins Grand Paris's algorithm fall under the obligations?" is asked in English.
+    (On the 327 questions of the three question sets, lingua on the whole text mistook that one only.)"""
+    text = _NOT_LANGUAGE.sub(" ", text).strip()
     if not any(ch.isalpha() for ch in text):
         return None
+    around_names = _NAME.sub(" ", text)
+    if len(_WORD.findall(around_names)) >= 2:
+        text = around_names
     language = _question_detector().detect_language_of(text)
     return language.iso_code_639_1.name.lower() if language else None
 

@@ -52,6 +52,18 @@ def test_the_unsupported_language_message_follows_a_forced_language():
         prepare_question(GERMAN, lang="fr")
 
 
+@pytest.mark.parametrize("question, lang", [
+    ("Does SOS Médecins Grand Paris's call-triage algorithm fall under the transparency obligations?", "en"),
+    ("What is the Nationaal Rapporteur Mensenhandel?", "en"),
+    ("Who is Jean-Claude Juncker?", "en"),
+    ("Que fait le Openbaar Ministerie ?", "fr"),
+    ("Qui est Félix Braz ?", "fr"),
+    ("Wanneer tekende de Premier Ministre du Luxembourg?", "nl"),
+])
+def test_a_question_is_answered_in_its_own_language_whatever_the_language_of_the_names_in_it(question, lang):
+    assert prepare_question(question).lang == lang
+
+
 def test_every_evaluation_question_passes_the_checks():
     path = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
