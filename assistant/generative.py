@@ -33,12 +33,13 @@ from models.embeddings import ParagraphEmbeddings
 
 _MODEL_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 # What the model carries over from the judgement it has just given (the answer continues that conversation), although
-# told not to: an opening "Yes," and remarks that the text answers ("Yes, the text provides the answer to the question.")
+# told not to: an opening "Yes," and remarks that the text answers ("Yes, the text provides the answer to the question.",
+# "Le texte donne l'information demandée.")
 _YES = re.compile(r"^(?:yes|ja|oui)\s*[,.!:]\s*", re.IGNORECASE)
 _TEXT_ANSWERS = re.compile(
     r"^(?:the text|de tekst|le texte)\s+(?:provides|gives|contains|geeft|bevat|donne|contient|fournit)\s+"
-    r"(?:the|an|het|een|la|une|l')\s*(?:answer|antwoord|réponse)(?:\s+(?:to|op|à)\s+(?:the|this|de|deze|la|cette)\s+"
-    r"(?:question|vraag))?\s*(?:[.:]\s*|$)",
+    r"(?:the|an|het|een|de|la|une|l')\s*(?:(?:requested|gevraagde)\s+)?(?:answer|antwoord|réponse|information|informatie)"
+    r"(?:\s+(?:requested|demandée))?(?:\s+(?:to|op|à)\s+(?:the|this|de|deze|la|cette)\s+(?:question|vraag))?\s*(?:[.:]\s*|$)",
     re.IGNORECASE,
 )
 # ... and "The text states that ..." before what it says (not in Dutch, where the clause after "dat" ends on its verb)
@@ -167,13 +168,12 @@ class VerifiedGeneration:
 
     def _carries_sources(self, sentence: str, passages: list[Passage]) -> bool:
         """Whether `sentence` holds a content word or number, not in the question, that a version of `passages` in the
-        answer's language holds too: a restated question or a remark about "the text" does not. Unchecked (True) when
-        no version is in that language (words cannot be compared across languages)."""
-        readings = [v.text for p in passages for v in p.readings() if v.lang == self.lang]
-        if not readings:
-            return True
+        answer's language holds too: a restated question or a remark about "the text" does not. When no version is in
+        that language (words cannot be compared across languages), it must still add a word or number to the question's:
+        "The Dutch court ruled on the temporary law." says nothing to "Which Dutch court ruled on the temporary law?"."""
         added = content_terms(sentence, self.lang) - self.asked
-        return bool(added & content_terms(" ".join(readings), self.lang))
+        readings = [v.text for p in passages for v in p.readings() if v.lang == self.lang]
+        return bool(added & content_terms(" ".join(readings), self.lang)) if readings else bool(added)
 
     def _in_no_source(self, sentence: str) -> list[str]:
         """The numbers and names of `sentence` that none of the passages answered from holds (for the failure's reason)."""

@@ -135,6 +135,40 @@ def test_a_generated_sentence_with_nothing_from_its_sources_gives_way_to_the_quo
     assert "Antwerpen" in answer.text and ANSWER_2016 in cited_docs(answer)
 
 
+TOEZICHT = """Bestuurlijk toezicht op de prostitutiesector
+
+De eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector vond plaats in Antwerpen. Gemeenten en \
+politiediensten wisselden er hun kennis en ervaringen uit.
+
+Een tweede bijeenkomst volgde een jaar later in Luxemburg, waar de ministers een intentieverklaring ondertekenden.
+
+De arbeidsinspectie controleert de werkomstandigheden in de sector en meldt signalen van uitbuiting aan de politie.
+"""
+
+
+@pytest.mark.parametrize("reply, says_something", [
+    ("At the first meeting, municipalities and police services exchanged.", False),  # the question restated
+    ("The text gives the requested information.", False),  # a remark about the text
+    ("Municipalities and police services exchanged their knowledge and experience.", True),
+])
+def test_a_sentence_from_a_source_in_another_language_must_still_add_to_the_question(settings, embeddings, tmp_path, reply, says_something):
+    """With no version of the source in the answer's language (no machine translation made yet) the words of the two
+    cannot be compared, but a sentence that only restates the question still says nothing."""
+    from ingest.pipeline import Ingestor
+    from vectorstore.store import ParagraphStore
+
+    document = tmp_path / "toezicht.txt"
+    document.write_text(TOEZICHT, encoding="utf-8")
+    store = ParagraphStore(settings, embeddings)
+    Ingestor(settings, store, show_progress=False).ingest([document])
+    assistant = Assistant(settings, chat_model=GenericFakeChatModel(messages=iter([reply])), store=store)
+    assistant.answerability = replace(assistant.answerability, threshold=0.0)  # (a three-passage index stands out little)
+    answer = assistant.ask("What did municipalities and police services exchange at the first meeting?")
+    assert not answer.refused and answer.passages[0].lang == "nl" and answer.passages[0].machine_translation is None
+    assert answer.fallback is not says_something
+    assert ("knowledge" in answer.text) is says_something
+
+
 def test_a_sentence_without_what_is_asked_waits_for_the_one_that_says_it(corpus_settings):
     reply = "Bij de eerste bijeenkomst wisselden gemeenten en politiediensten hun kennis uit. Die bijeenkomst was in Antwerpen."
     assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))
