@@ -37,9 +37,10 @@ _MODEL_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 # "Le texte donne l'information demandée.")
 _YES = re.compile(r"^(?:yes|ja|oui)\s*[,.!:]\s*", re.IGNORECASE)
 _TEXT_ANSWERS = re.compile(
-    r"^(?:the text|de tekst|le texte)\s+(?:provides|gives|contains|geeft|bevat|donne|contient|fournit)\s+"
+    r"^(?:the text|(?:de|het) te(?:ks|x)t|le texte)\s+(?:provides|gives|contains|geeft|bevat|donne|contient|fournit)\s+"
     r"(?:the|an|het|een|de|la|une|l')\s*(?:(?:requested|gevraagde)\s+)?(?:answer|antwoord|réponse|information|informatie)"
-    r"(?:\s+(?:requested|demandée))?(?:\s+(?:to|op|à)\s+(?:the|this|de|deze|la|cette)\s+(?:question|vraag))?\s*(?:[.:]\s*|$)",
+    r"(?:\s+(?:requested|demandée))?(?:\s+(?:to|op|à)\s+(?:the|this|de|deze|la|cette)\s+(?:question|vraag))?"
+    r"(?:\s+(?:in english|in het nederlands|en français))?\s*(?:[.:]\s*|$)",
     re.IGNORECASE,
 )
 # ... and "The text states that ..." before what it says (not in Dutch, where the clause after "dat" ends on its verb)
@@ -101,8 +102,14 @@ class VerifiedGeneration:
         self.asked = content_terms(question, lang)  # what a sentence must go beyond (see `_carries_sources`)
         self.question = question
         self.kind = answer_type(question)
-        prompt, label = (answer_after_judgement_prompt(lang), "en") if after_judgement else (answer_prompt(lang), lang)
-        self.messages = prompt.format_messages(sources=context_lines(context), question=question_block(label, question, previous))
+        alone = answer_prompt(lang).format_messages(sources=context_lines(context), question=question_block(lang, question, previous))
+        # after its "yes" the model sometimes only echoes its judgement ("Ja, het text geeft de antwoord."): then it is
+        # asked once more, with the answer's own prompt
+        self.messages, self._retry = (
+            answer_after_judgement_prompt(lang).format_messages(sources=context_lines(context), question=question_block("en", question, previous)),
+            alone,
+        ) if after_judgement else (alone, None)
+        self._remarks = 0  # replies that were only a remark about the text
         self.context = context
         self.embeddings = embeddings
         self.citations = citations
@@ -116,8 +123,20 @@ class VerifiedGeneration:
         )
 
     def __iter__(self) -> Iterator[str]:
+        yield from self._answer(self.messages)
+        if self._retry is not None and self._remarks and not self.sentences and not self.refused and not self.failure:
+            yield from self._answer(self._retry)
+            if self.refused:  # the judgement has found the answer in the sources: the quotes stand
+                self.refused, self.failure = False, f"{NO_ANSWER} when asked again"
+        if not self.sentences and not self.refused and not self.failure:
+            self.failure = "empty answer"
+        elif not self.refused and not self.failure and self._shown < len(self.sentences):
+            self.failure = f"no {self.kind.value} in the answer, while the quotes hold one"
+
+    def _answer(self, messages: list[BaseMessage]) -> Iterator[str]:
+        """The checked sentences of the model's reply to `messages`, until one fails."""
         buffer = ""
-        for chunk in self.chat.stream(self.messages):
+        for chunk in self.chat.stream(messages):
             if self.first_token_at is None:
                 self.first_token_at = time.perf_counter()
             buffer += chunk.content
@@ -129,10 +148,6 @@ class VerifiedGeneration:
             buffer = pieces[-1] if pieces else ""
         if buffer.strip():
             yield from self._checked(buffer)
-        if not self.sentences and not self.refused and not self.failure:
-            self.failure = "empty answer"
-        elif not self.refused and not self.failure and self._shown < len(self.sentences):
-            self.failure = f"no {self.kind.value} in the answer, while the quotes hold one"
 
     def _checked(self, raw: str) -> Iterator[str]:
         sentence = without_judgement(_MODEL_MARKERS.sub("", raw).strip())
@@ -142,6 +157,7 @@ class VerifiedGeneration:
                 self.failure = "the model gave up halfway"
             return
         if not sentence:
+            self._remarks += 1
             return
         if "?" in sentence:
             self.failure = f"a question, not an answer: {sentence}"

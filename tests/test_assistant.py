@@ -302,6 +302,21 @@ def test_the_llms_judgement_decides_refusal_in_generative_mode(corpus_settings):
     assert not unasked.refused and "Antwerpen" in unasked.text and unasked.signals["declines"] is None  # switched off: not asked
 
 
+def test_a_reply_that_only_echoes_the_judgement_is_asked_again_with_the_answers_own_prompt(corpus_settings):
+    question = "Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"
+    echo, right = "Ja, het text geeft de antwoord.", "De eerste bijeenkomst vond plaats in Antwerpen."
+    judge = JudgingFakeChat(messages=iter([echo, right]), declines=0.0, prompts=[])
+    answer = Assistant(corpus_settings, chat_model=judge).ask(question)
+    assert not answer.fallback and answer.text.startswith(right) and "text" not in answer.text
+    judged, after_judgement, alone = judge.prompts
+    assert after_judgement[: len(judged)] == judged and alone[0].content != judged[0].content  # the answer prompt's own system text
+    twice = JudgingFakeChat(messages=iter([echo, echo]), declines=0.0, prompts=[])
+    assert Assistant(corpus_settings, chat_model=twice).ask(question).fallback and len(twice.prompts) == 3  # once more only
+    gives_up = JudgingFakeChat(messages=iter([echo, "NO_ANSWER"]), declines=0.0, prompts=[])
+    quoted = Assistant(corpus_settings, chat_model=gives_up).ask(question)  # the judgement found the answer: the quotes stand
+    assert quoted.fallback and not quoted.refused and "Antwerpen" in quoted.text
+
+
 def test_a_failed_generated_answer_to_a_doubtful_question_is_refused_below_the_fallback_threshold(corpus_settings):
     question = "Waar vond de eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?"
     planted, right = "De eerste bijeenkomst vond in 1987 plaats in Antwerpen.", "De eerste bijeenkomst vond plaats in Antwerpen."
