@@ -102,13 +102,15 @@ class VerifiedGeneration:
         self.asked = content_terms(question, lang)  # what a sentence must go beyond (see `_carries_sources`)
         self.question = question
         self.kind = answer_type(question)
-        alone = answer_prompt(lang).format_messages(sources=context_lines(context), question=question_block(lang, question, previous))
-        # after its "yes" the model sometimes only echoes its judgement ("Ja, het text geeft de antwoord."): then it is
-        # asked once more, with the answer's own prompt
-        self.messages, self._retry = (
-            answer_after_judgement_prompt(lang).format_messages(sources=context_lines(context), question=question_block("en", question, previous)),
-            alone,
-        ) if after_judgement else (alone, None)
+        sources = context_lines(context)
+        alone = answer_prompt(lang).format_messages(sources=sources, question=question_block(lang, question, previous))
+        self.messages, self._retry = alone, None
+        if after_judgement:  # after its "yes" the model sometimes only echoes its judgement ("Ja, het text geeft de
+            # antwoord."): then it is asked once more, with the answer's own prompt
+            self.messages = answer_after_judgement_prompt(lang).format_messages(
+                sources=sources, question=question_block("en", question, previous)
+            )
+            self._retry = alone
         self._remarks = 0  # replies that were only a remark about the text
         self.context = context
         self.embeddings = embeddings
