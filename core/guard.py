@@ -4,7 +4,7 @@ must be in its sources."""
 from collections import Counter
 from collections.abc import Sequence
 
-from core.text import CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, fold_accents, names, spelled_numbers
+from core.text import CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, dates, fold_accents, months, months_named, names, spelled_numbers
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
@@ -40,9 +40,19 @@ def _as_written(text: str) -> dict[str, str]:
     return {fold_accents(word.lower()): word.lower() for word in [*WORD.findall(text), *JOINED_WORD.findall(text)]}
 
 
+def _dates_not_in(sentence: str, sources: Sequence[str]) -> list[str]:
+    """The dates, months of a year and months of `sentence` that no source names, in any language or form: "1 januari
+    2020" is no reading of "le 1er juillet 2020", nor of it and "6 janvier 1978" in another passage."""
+    days = {day for text in sources for day in dates(text)}
+    month_years = {month for text in sources for month in months_named(text)} | {day[:7] for day in days}
+    named = {month for text in sources for month in months(text)}
+    return (sorted(dates(sentence) - days) + sorted(months_named(sentence) - month_years)
+            + [f"month {m}" for m in sorted(months(sentence) - named)])
+
+
 def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[str] = (), lang: str | None = None) -> list[str]:
-    """The numbers, codes and names of `sentence` that none of `sources` contains, in digits or words (empty: the
-    sentence passes).
+    """The numbers, codes, months and names of `sentence` that none of `sources` contains, in digits or words (empty:
+    the sentence passes; a month counts in any of the three languages: "1 januari 2020" is no reading of "1er juillet 2020").
     A code counts whole: a sentence may repeat a phone number, not take a number out of it ("088-1205 100" is no
     source for "100 calls").
     `translations` are the sources' machine translations into the sentence's language `lang`, checked against them
@@ -53,6 +63,7 @@ def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[st
     source_codes = {_digits(code) for text in sources for code in CODE.findall(text)}
     missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
     missing += [n for n in NUMBER.findall(CODE.sub(" ", sentence)) if n not in source_numbers]
+    missing += _dates_not_in(sentence, sources)
     written = _as_written(sentence)
     return missing + sorted(
         name for name in names(sentence)
@@ -61,8 +72,8 @@ def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[st
 
 
 def changed_facts(original: str, translation: str, common_words: set[str] = frozenset(), lang: str | None = None) -> list[str]:
-    """What a translation changed: numbers lost or added (a number may be written out: "2" ~ "two"), proper names
-    lost, places or peoples added (anywhere, a line's first word too) (empty: it keeps the facts). Capitalised words
+    """What a translation changed: numbers lost or added (a number may be written out: "2" ~ "two"), months,
+    proper names lost, places or peoples added (anywhere, a line's first word too) (empty: it keeps the facts). Capitalised words
     that the document also uses in lower case (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may
     become "the Human Trafficking group"), nor are the common words of the original's language `lang` ("le Comité de
     Ministres": "the Committee of Ministers")."""
@@ -75,5 +86,6 @@ def changed_facts(original: str, translation: str, common_words: set[str] = froz
         f"name {name} lost" for name in sorted(names(original))
         if name not in common_words and not mentions([translation], name) and not (lang and common_word(written[name], lang))
     ]
+    problems += [f"month {m} not kept" for m in sorted(months(original) ^ months(translation))]
     added = {fold_accents(w.lower()) for w in WORD.findall(translation) if w[0].isupper()}  # opening a line too: "Benelux" → "Belgium"
     return problems + [f"name {name} added" for name in sorted(added) if name[:PREFIX] in ALIASES and not mentions([original], name)]

@@ -41,16 +41,16 @@ def common_word(word: str, lang: str) -> bool:
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words that do not start a sentence: names, places, acronyms (folded, lower-case). Capitalised words
-    joined by hyphens are one name ("Pays-Bas": "pays-bas", not "pays" and "bas"); else each part counts alone
-    ("GGD-sleutel": "ggd")."""
+    """Capitalised words that do not start a sentence: names, places, acronyms (folded, lower-case), not months (English
+    capitalises "July", which is no name to find in "juillet": `months` compares them). Capitalised words joined by
+    hyphens are one name ("Pays-Bas": "pays-bas", not "pays" and "bas"); else each part counts alone ("GGD-sleutel": "ggd")."""
     found = set()
     for sentence in _SENTENCE_BREAK.split(text):
         for joined in JOINED_WORD.findall(sentence)[1:]:
             parts = joined.split("-")
             words = [joined] if all(p[0].isupper() for p in parts) else parts
             found |= {fold_accents(w.lower()) for w in words if w[0].isupper() and len(w) >= 3}
-    return found
+    return found - _MONTH_WORDS
 
 
 @lru_cache(maxsize=None)
@@ -128,6 +128,7 @@ _MONTH_YEAR = re.compile(r"\b(" + _MONTH_NAMES + r")\.? (" + _YEAR_DIGITS + r")\
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _YEAR = re.compile(r"\b" + _YEAR_DIGITS + r"\b")
 _MONTH = re.compile(r"\b(?:" + "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True)) + r")\b", re.I)
+_MONTH_WORDS = frozenset(fold_accents(m) for m in _MONTHS if len(m) > 3) | {"may"}  # ("Jan" is a name)
 _UNITS = (
     "jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|uren|minuten|keer|procent|euro|miljoen|miljard"
     "|an|ans|année|années|mois|semaine|semaines|jour|jours|heure|heures|minute|minutes|fois|pour cent|euros|millions?|milliards?"
@@ -178,6 +179,14 @@ def times(text: str) -> set[str]:
     return found | {f"month {_MONTHS[m.group().lower()]}" for m in _MONTH.finditer(text)}
 
 
+def months(text: str) -> set[int]:
+    """The months `text` names, by number: in words ("juillet"; "May" or "mai" only in a date, "in May 2021"), or
+    in a numeric date ("1-7-2020")."""
+    named = [m.group() for m in _MONTH.finditer(text)]
+    named += [m.group(2) for m in _WRITTEN_DATE.finditer(text)] + [m.group(1) for m in _MONTH_YEAR.finditer(text)]
+    return {_MONTHS[name.lower()] for name in named} | {int(m.group(2)) for m in _NUMERIC_DATE.finditer(text)}
+
+
 def quantities(text: str) -> set[str]:
     """The numbers that count something ("61", "15"; not years, dates, times of day or phone numbers), and number
     words that count a unit ("trois ans", "twee keer"; not "the three countries"), of `text`."""
@@ -190,16 +199,25 @@ def months_named(text: str) -> set[str]:
     return {f"{m.group(2)}-{_MONTHS[m.group(1).lower()]:02d}" for m in _MONTH_YEAR.finditer(text)}
 
 
-def find_date(text: str) -> str | None:
-    """The first date written in `text` (Dutch, French or English month names, or d-m-yyyy), ISO-formatted."""
-    candidates = []
-    for match in _WRITTEN_DATE.finditer(text):
-        candidates.append((match.start(), int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))))
-    for match in _NUMERIC_DATE.finditer(text):
-        candidates.append((match.start(), int(match.group(3)), int(match.group(2)), int(match.group(1))))
-    for _, year, month, day in sorted(candidates):
+def _dates_in(text: str) -> list[tuple[int, date]]:
+    """The dates written in `text` (Dutch, French or English month names, or d-m-yyyy), with where each starts, in order."""
+    candidates = [(m.start(), int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))) for m in _WRITTEN_DATE.finditer(text)]
+    candidates += [(m.start(), int(m.group(3)), int(m.group(2)), int(m.group(1))) for m in _NUMERIC_DATE.finditer(text)]
+    found = []
+    for start, year, month, day in sorted(candidates):
         try:
-            return date(year, month, day).isoformat()
+            found.append((start, date(year, month, day)))
         except ValueError:
             continue
-    return None
+    return found
+
+
+def dates(text: str) -> set[str]:
+    """The dates written in `text`, ISO-formatted ("1er juillet 2020" and "1-7-2020" → "2020-07-01")."""
+    return {day.isoformat() for _, day in _dates_in(text)}
+
+
+def find_date(text: str) -> str | None:
+    """The first date written in `text` (Dutch, French or English month names, or d-m-yyyy), ISO-formatted."""
+    found = _dates_in(text)
+    return found[0][1].isoformat() if found else None

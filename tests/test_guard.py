@@ -53,3 +53,20 @@ def test_capitalised_words_joined_by_hyphens_are_one_name_found_under_its_other_
     assert unsupported("Les Pays-Bas et la Belgique ont signé la déclaration.", sources) == []
     assert unsupported("Le ministre a remis la GGD-code.", sources) == []  # "GGD" is the name; "code" a word
     assert unsupported("Elle fut signée par Jean-Claude Juncker.", sources) == ["jean-claude", "juncker"]
+
+
+def test_a_date_counts_in_any_language_and_form_and_a_changed_one_is_unsupported():
+    sources = [
+        "À compter du 1er juillet 2020, une décision prise sur le seul fondement d'un traitement automatisé est nulle.",
+        "Article 47 de la loi du 6 janvier 1978.",
+    ]
+    assert unsupported("Zo'n besluit is nietig sinds 1 juli 2020.", sources) == []
+    assert unsupported("Such a decision is void since July 2020.", sources) == []  # "July" is no name to find in "juillet"
+    # each of its numbers and its month is in a source, not the date (public-algorithms nl-018)
+    assert unsupported("Zo'n besluit is nietig sinds 1 januari 2020.", sources) == ["2020-01-01", "2020-01"]
+    assert unsupported("De wet is van november 1978.", sources) == ["1978-11", "month 11"]
+    assert unsupported("It was signed on 2 December 2016.", ["Luxemburg, 2-12-2016"]) == []
+    assert unsupported("It was signed in May 2016.", ["ondertekend in mei 2016"]) == []
+    assert unsupported("Organisations may sign it in 2016.", ["ondertekend in 2016"]) == []  # "may", no month
+    assert changed_facts("Vanaf 22 april 2022 wordt de app stopgezet.", "From 22 April 2022 the app is stopped.") == []
+    assert changed_facts("Vanaf 22 april 2022 wordt de app stopgezet.", "From 22 August 2022 the app is stopped.") == ["month 4 not kept", "month 8 not kept"]
