@@ -129,9 +129,13 @@ def _short_item(previous: str, piece: str) -> bool:
 
 
 def _goes_on(previous: str, piece: str) -> bool:
-    """A piece that opens with a colon, semicolon or comma goes on from the one before it: sentencex cuts after an
-    abbreviation it does not know ("Tel. | : +352 247-84516")."""
-    return piece.lstrip()[:1] in (":", ";", ",")
+    """A piece that opens with a colon, semicolon or comma, or on the same line with a word in lower case, goes on
+    from the one before it: sentencex cuts after an abbreviation it does not know ("Tel. | : +352 247-84516",
+    "via o.a. | het organiseren", an English answer's "the plv. | ambassador"); a sentence opens with a capital
+    ("iOS" aside)."""
+    opening = piece.lstrip()
+    first = WORD.match(opening)
+    return opening[:1] in (":", ";", ",") or bool(first) and first.group().islower() and not previous.endswith("\n")
 
 
 def _closes_parenthesis(previous: str, piece: str) -> bool:

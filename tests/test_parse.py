@@ -177,6 +177,11 @@ def test_a_cut_after_an_unknown_abbreviation_is_mended():
     assert split_sentences(contact, "nl") == [contact]  # sentencex alone cuts after "Tel."
     text = "De app is gratis. Ze werkt overal; ook in het buitenland."
     assert [s.strip() for s in split_sentences(text, "nl")] == ["De app is gratis.", "Ze werkt overal; ook in het buitenland."]
+    text = "Dat kan via o.a. het organiseren van opleidingen. iOS 13.5 kan op de iPhone 6s."
+    assert [s.strip() for s in split_sentences(text, "nl")] == [  # sentencex alone cuts after "o.a."
+        "Dat kan via o.a. het organiseren van opleidingen.", "iOS 13.5 kan op de iPhone 6s."]
+    answer = "The press contact was Gerda Vrieling, the plv. ambassador of the Netherlands. She signed."
+    assert len(split_sentences(answer, "en")) == 2  # a Dutch abbreviation in an English answer
 
 
 def test_a_web_address_stays_in_its_sentence():
