@@ -4,7 +4,9 @@ must be in its sources."""
 from collections import Counter
 from collections.abc import Sequence
 
-from core.text import CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, dates, fold_accents, months, months_named, names, spelled_numbers
+from core.text import (
+    CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, dates, fold_accents, months, months_named, names, spelled_numbers,
+)
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
 # "Dutch" in an answer is found in a Dutch source that says "Antwerpen" or "Nederlandse".
@@ -51,8 +53,8 @@ def _dates_not_in(sentence: str, sources: Sequence[str]) -> list[str]:
 
 
 def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[str] = (), lang: str | None = None) -> list[str]:
-    """The numbers, codes, months and names of `sentence` that none of `sources` contains, in digits or words (empty:
-    the sentence passes; a month counts in any of the three languages: "1 januari 2020" is no reading of "1er juillet 2020").
+    """The numbers, codes, dates and names of `sentence` that none of `sources` contains, in digits or words (empty:
+    the sentence passes; a date or month in any language or form, `_dates_not_in`).
     A code counts whole: a sentence may repeat a phone number, not take a number out of it ("088-1205 100" is no
     source for "100 calls").
     `translations` are the sources' machine translations into the sentence's language `lang`, checked against them
