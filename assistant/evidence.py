@@ -13,11 +13,13 @@ asked, another passage's sentence is quoted only if it holds it too; and another
 when retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`). When the best sentence
 and another of the closest are items of one list, the list is what answers: all its items are quoted, with the
 line that introduces it (the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these
-were nor the others).
+were nor the others). A sentence that opens by pointing back at the one before it ("Dan krijg je geen melding", "Nee, ...",
+"Dans ce cas, ...") comes with that one, even when it is a question: an FAQ's answer says nothing without it.
 Whether the documents answer at all is decided in `answerability`.
 """
 
 from collections.abc import Container
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -40,6 +42,14 @@ _CLOSE_CANDIDATES = 3  # sentences quoted at most before the neighbour and the a
 # halves, extractive accuracy / citation precision, bundled and coronamelder-faq: no margin 0.750 / 0.691, 0.811 / 0.662;
 # 0.04 0.750 / 0.701, 0.811 / 0.662; 0.02 0.750 / 0.746, 0.792 / 0.694; 0.01 0.729 / 0.763, 0.792 / 0.716.
 _RETRIEVAL_SCORE_MARGIN = 0.02
+# A sentence that opens by pointing back at the one before it means nothing without it: an FAQ's "Fietste iemand
+# voorbij? Dan krijg je geen melding", "Vous étiez assis(e) près de quelqu'un au cinéma ? Dans ce cas, ...", "Kan ik
+# met CoronaMelder een coronabewijs maken? Nee, daarvoor bestaat een andere app".
+_POINTS_BACK = re.compile(
+    r"^(?:dan|in dat geval|zo niet|ja|nee|dans ce cas|en ce cas|sinon|si oui|si non|oui|non|in that case|if so|if not"
+    r"|otherwise|yes|no)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(eq=False)  # compared by identity: one sentence of one retrieval
@@ -122,7 +132,13 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
         whole = _list_with_lead_in(best, ranked)
         chosen = [s for s in chosen if s.passage is not best.passage or not is_list_item(s.text)] + whole
     chosen = [s for s in chosen if s.passage is best.passage or s.passage.score >= best.passage.score - _RETRIEVAL_SCORE_MARGIN]
+    chosen += [before for s in chosen if _POINTS_BACK.match(s.text.strip()) and (before := _before(s, ranked)) is not None]
     return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
+
+
+def _before(sentence: ScoredSentence, ranked: list[ScoredSentence]) -> ScoredSentence | None:
+    """The sentence before `sentence` in its passage (a question too: it is what the answer's "Dan ..." refers to)."""
+    return next((s for s in ranked if s.passage is sentence.passage and s.position == sentence.position - 1), None)
 
 
 def _list_with_lead_in(item: ScoredSentence, ranked: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -107,3 +107,16 @@ def test_a_list_that_answers_is_quoted_whole_with_the_line_that_introduces_it():
     assert [s.text for s in choose_sentences(ranked)][:4] == [lead_in, *items]
     alone = [ranked[0], sentence(tasks, "Daarna volgt een rapport.", 0.89, 4), ranked[3], ranked[4], sentence(tasks, items[2], 0.80, 3)]
     assert lead_in not in [s.text for s in choose_sentences(alone)]
+
+
+def test_a_sentence_that_points_back_comes_with_the_one_before_it_even_a_question():
+    """An FAQ answers "Fietste iemand voorbij? Dan krijg je geen melding": "Dan ..." alone says when not."""
+    p = passage("A? B. C.")
+    ranked = [
+        sentence(p, "Dan krijg je geen melding: jullie waren te kort bij elkaar.", 0.90, 1),
+        sentence(p, "Staat er een muur tussen jullie in?", 0.86, 2),
+        sentence(p, "Fietste iemand voorbij?", 0.80, 0),
+    ]
+    assert [s.text for s in choose_sentences(ranked)] == ["Fietste iemand voorbij?", "Dan krijg je geen melding: jullie waren te kort bij elkaar."]
+    ranked[0].text = "Je krijgt geen melding: jullie waren te kort bij elkaar."
+    assert [s.text for s in choose_sentences(ranked)] == ["Je krijgt geen melding: jullie waren te kort bij elkaar."]
