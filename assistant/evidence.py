@@ -18,8 +18,8 @@ were nor the others). A sentence that opens by pointing back at the one before i
 Whether the documents answer at all is decided in `answerability`.
 """
 
-from collections.abc import Container
 import re
+from collections.abc import Container
 from dataclasses import dataclass, replace
 
 import numpy as np

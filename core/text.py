@@ -127,8 +127,9 @@ _WRITTEN_DATE = re.compile(r"\b(\d{1,2})(?:er)?\.? (" + _MONTH_NAMES + r")\.? (\
 _MONTH_YEAR = re.compile(r"\b(" + _MONTH_NAMES + r")\.? (" + _YEAR_DIGITS + r")\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _YEAR = re.compile(r"\b" + _YEAR_DIGITS + r"\b")
-_MONTH = re.compile(r"\b(?:" + "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True)) + r")\b", re.I)
-_MONTH_WORDS = frozenset(fold_accents(m) for m in _MONTHS if len(m) > 3) | {"may"}  # ("Jan" is a name)
+_LONG_MONTHS = [m for m in _MONTHS if len(m) > 3]  # a month whatever its context ("mei", "mar", "jan" only in a date)
+_MONTH = re.compile(r"\b(?:" + "|".join(sorted(_LONG_MONTHS, key=len, reverse=True)) + r")\b", re.I)
+_MONTH_WORDS = frozenset(map(fold_accents, _LONG_MONTHS)) | {"may"}  # ("Jan" is a name)
 _UNITS = (
     "jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|uren|minuten|keer|procent|euro|miljoen|miljard"
     "|an|ans|année|années|mois|semaine|semaines|jour|jours|heure|heures|minute|minutes|fois|pour cent|euros|millions?|milliards?"

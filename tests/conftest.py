@@ -21,22 +21,22 @@ BILINGUAL = ("000_8155b968e599ee5e.txt", "002_42a1812e0558ab74.txt")
 DUTCH_ONLY = ("001_29f7b3141a8d4611.txt", "003_0cd5a18808cb444d.txt", "004_5b854e4566e864c9.txt")
 
 CHROMA = Path(sys.executable).with_name("chroma")
-_exit_status: list[int] = []
+_EXIT_STATUS = pytest.StashKey[int]()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _exit_status.append(int(exitstatus))
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Leave with pytest's exit status once everything is reported, without the interpreter's teardown: after all
-    524 tests had passed, a native library's thread still running while the garbage collector tore the process down
+    """Leave with pytest's exit status once everything is reported, without the interpreter's teardown: after the
+    whole suite had passed, a native library's thread still running while the garbage collector tore the process down
     aborted it ("terminate called without an active exception", exit 134), once in two fresh-clone CI runs."""
-    if _exit_status:
+    if _EXIT_STATUS in config.stash:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(_exit_status[-1])
+        os._exit(config.stash[_EXIT_STATUS])
 
 
 def free_port() -> int:
