@@ -63,10 +63,10 @@ def main() -> None:
 
         chunks = [
             chunk
-            for path in sorted(base.corpus_dir.glob("*.txt"))
-            for chunk in chunk_paragraphs(path.name, parse_document(path).paragraphs, base.max_chunk_chars)
+            for doc in (parse_document(path) for path in sorted(base.corpus_dir.glob("*.txt")))
+            for chunk in chunk_paragraphs(doc.info.doc_id, doc.paragraphs, base.max_chunk_chars, doc.info.title)
         ]
-        texts = [c.text for c in chunks] + [s.text for c in chunks for s in chunk_sentences(c)]  # what ingest embeds
+        texts = [c.embedded for c in chunks] + [s.embedded for c in chunks for s in chunk_sentences(c)]  # what ingest embeds
         started = time.perf_counter()
         embeddings.embed_passages(texts)
         bare_rate = len(texts) / (time.perf_counter() - started)

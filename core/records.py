@@ -51,6 +51,11 @@ class Chunk:
     start: int
     end: int
     pair_id: str | None
+    context: str = ""  # its document's title, embedded with it (`ingest.chunking.chunk_paragraphs`), never shown
+
+    @property
+    def embedded(self) -> str:
+        return self.context + self.text
 
 
 @dataclass

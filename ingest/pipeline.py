@@ -206,7 +206,7 @@ class Ingestor:
         vectors: dict[str, np.ndarray] = {}
         for changed in (c for c in to_write if c.indexed_before):
             vectors |= self.store.stored_embeddings(changed.doc.info.doc_id)
-        new_chunks = {c.chunk_id: c.text for changed in to_write for c in changed.chunks if c.chunk_id not in vectors}
+        new_chunks = {c.chunk_id: c.embedded for changed in to_write for c in changed.chunks if c.chunk_id not in vectors}
         new_sentences = {s.sentence_id: s.embedded for changed in to_write for s in changed.sentences if s.sentence_id not in vectors}
         ordered = sorted((new_chunks | new_sentences).items(), key=lambda item: len(item[1]))
         step = self.settings.embedding_batch_size * 4
@@ -286,7 +286,7 @@ class Ingestor:
                 summary.failed[file.name] = str(error)
                 continue
             (summary.updated if known else summary.added).append(doc.info.doc_id)
-            chunks = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars)
+            chunks = chunk_paragraphs(doc.info.doc_id, doc.paragraphs, self.settings.max_chunk_chars, doc.info.title)
             sentences = [s for c in chunks for s in chunk_sentences(c)]
             yield _Changed(doc, chunks, sentences, indexed_before=known is not None)
 

@@ -306,3 +306,13 @@ def test_derived_metadata_without_sidecar(tmp_path: Path):
     path.write_text("Nota over samenwerking\n\nBrussel, 5 mei 2022. De werkgroep komt twee keer per jaar samen om ervaringen uit te wisselen.\n")
     info = parse_document(path).info
     assert (info.title, info.date, info.kind, info.languages) == ("Nota over samenwerking", "2022-05-05", "document", ["nl"])
+
+
+def test_a_title_in_two_languages_gives_each_chunk_its_own():
+    from ingest.chunking import title_in
+
+    title = "Antwoord van het Comité van Ministers over mensenhandel / Réponse du Comité de Ministres sur la traite"
+    assert title_in(title, "fr") == "Réponse du Comité de Ministres sur la traite"
+    assert title_in(title, "nl") == "Antwoord van het Comité van Ministers over mensenhandel"
+    assert title_in(title, "en") == title  # no English part: the whole title
+    assert title_in("Persbericht: Benelux-ministers van Justitie", "fr") == "Persbericht: Benelux-ministers van Justitie"

@@ -59,3 +59,31 @@ def test_a_passage_near_everything_does_not_outrank_the_one_that_answers(setting
     assert sorted(retriever._vectors.chunk_ids) == sorted(store.chunk_vectors().chunk_ids)
     monkeypatch.setattr(retrieval, "HUB_WEIGHT", 0.0)
     assert "versie 11" not in HybridRetriever(store, settings).retrieve(question, "en", 3).passages[0].text
+
+
+def test_a_paragraph_that_does_not_name_its_documents_subject_is_found_by_its_title(settings, embeddings, tmp_path, monkeypatch):
+    """Two interviews whose paragraphs say "ze" and "hij", never the name in the title: asked about the one person, her
+    paragraph comes before his because every chunk is embedded after its document's title (without it, it does not)."""
+    from ingest import chunking
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "jansen.txt").write_text(
+        "Interview met arbeidsinspecteur Marleen Jansen\n\nZe vertelt over haar werk.\n\n"
+        "Haar ploeg bezoekt meestal bouwplaatsen en distributiecentra.\n"
+    )
+    (docs / "devries.txt").write_text(
+        "Interview met rechercheur Pieter de Vries\n\nHij vertelt over zijn werk.\n\n"
+        "Zijn team controleert vooral massagesalons en hotels op signalen van uitbuiting.\n"
+    )
+    question = "Wat controleert het team van Marleen Jansen vooral?"  # in the words of his paragraph
+
+    def first_team(data_dir) -> str:
+        store = ParagraphStore(settings.model_copy(update={"data_dir": data_dir}), embeddings)
+        Ingestor(store.settings, store, show_progress=False).ingest([docs])
+        passages = HybridRetriever(store, store.settings).retrieve(question, "nl", 6).passages
+        return next(p.text for p in passages if "vooral" in p.text or "meestal" in p.text)
+
+    assert "bouwplaatsen" in first_team(tmp_path / "titled")
+    monkeypatch.setattr(chunking, "title_in", lambda title, lang: "")
+    assert "massagesalons" in first_team(tmp_path / "untitled")
