@@ -218,12 +218,20 @@ class Ingestor:
         summary.embedded += len(new_chunks)
         return vectors
 
+    def _bare(self, doc: ParsedDocument, chunks: list[Chunk], vectors: np.ndarray) -> np.ndarray:
+        """The chunks' vectors without their title, for pairing a Dutch paragraph with its French translation (each
+        language's title before them, "Antwoord ..." and "Réponse ...", moved the pairs apart and lost one of the
+        bundled corpus's); embedded only for a document in both languages."""
+        if not {"nl", "fr"} <= {p.lang for p in doc.paragraphs} or not any(c.context for c in chunks):
+            return vectors
+        return np.asarray(self.store.embeddings.embed_passages([c.text for c in chunks]))
+
     def _prepared(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> NewDocument:
         """The document's entries as the store writes them: its chunks paired across languages, with their vectors."""
         doc, chunks, sentences = changed.doc, changed.chunks, changed.sentences
         doc_id = doc.info.doc_id
         chunk_vectors = np.stack([vectors[c.chunk_id] for c in chunks])
-        pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, chunk_vectors), doc_id)
+        pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, self._bare(doc, chunks, chunk_vectors)), doc_id)
         pair_of = {p.number: p.pair_id for p in doc.paragraphs}
         for chunk in chunks:
             chunk.pair_id = pair_of[chunk.paragraph]

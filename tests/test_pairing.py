@@ -80,3 +80,24 @@ def test_nearly_every_paragraph_has_a_partner(paired, name):
         with_partner = [p for p in own if p.pair_id]
         assert len(with_partner) >= 0.9 * len(own), (lang, [p.text[:60] for p in own if not p.pair_id])
     assert n_pairs >= 0.9 * min(sum(p.lang == "nl" for p in doc.paragraphs), sum(p.lang == "fr" for p in doc.paragraphs))
+
+
+def test_titles_embedded_with_the_chunks_do_not_move_the_pairs(settings, embeddings, tmp_path):
+    """Each chunk is embedded after its document's title in its own language ("Antwoord ..." / "Réponse ..."); pairing
+    reads the chunks without it: with it, "Recommandation 10" lost its Dutch partner."""
+    import shutil
+
+    from ingest.pipeline import Ingestor
+    from vectorstore.store import ParagraphStore
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(CORPUS / "002_42a1812e0558ab74.txt", docs)
+    shutil.copy(CORPUS / "metadata.json", docs)
+    store = ParagraphStore(settings, embeddings)
+    Ingestor(settings, store, show_progress=False).ingest([docs])
+    chunks = store.originals("002_42a1812e0558ab74.txt")
+    assert all(c.title.startswith("Antwoord van het Comité") for c in chunks)
+    (french,) = [c for c in chunks if c.text.startswith("Recommandation 10")]
+    (dutch,) = [c for c in chunks if c.text.startswith("Aanbeveling 10")]
+    assert french.pair_id is not None and french.pair_id == dutch.pair_id
