@@ -47,7 +47,7 @@ def chunk_paragraphs(doc_id: str, paragraphs: list[Paragraph], max_chars: int, t
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for paragraph in paragraphs:
-        context = f"{heading}\n" if title and (heading := title_in(title, paragraph.lang)) else ""
+        context = f"{heading}\n" if (heading := title_in(title, paragraph.lang)) else ""
         for part_number, text in enumerate(_parts(paragraph.text, paragraph.lang, max_chars), start=1):
             occurrence = seen[text] = seen.get(text, -1) + 1
             chunks.append(

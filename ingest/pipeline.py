@@ -138,6 +138,18 @@ class _Changed:
     indexed_before: bool  # an update: its unchanged chunks' vectors are in the store
 
 
+def _pairs_bare(changed: _Changed) -> bool:
+    """Whether the document's paragraphs are paired on their chunks' vectors without the title: each language's title
+    before them ("Antwoord ...", "Réponse ...") moved the pairs of a document in Dutch and French apart and lost one
+    of the bundled corpus's."""
+    return {"nl", "fr"} <= {p.lang for p in changed.doc.paragraphs} and any(c.context for c in changed.chunks)
+
+
+def _bare_key(chunk: Chunk) -> str:
+    """Where `Ingestor._vectors` keeps the chunk's vector without its title."""
+    return f"{chunk.chunk_id}#bare"
+
+
 # Texts (chunks + sentences) parsed and embedded before they are written: large enough for the
 # length-sorted batches to pay off, small enough that memory does not grow with the run (~3 MB of vectors).
 GROUP_TEXTS = 2048
@@ -208,7 +220,8 @@ class Ingestor:
             vectors |= self.store.stored_embeddings(changed.doc.info.doc_id)
         new_chunks = {c.chunk_id: c.embedded for changed in to_write for c in changed.chunks if c.chunk_id not in vectors}
         new_sentences = {s.sentence_id: s.embedded for changed in to_write for s in changed.sentences if s.sentence_id not in vectors}
-        ordered = sorted((new_chunks | new_sentences).items(), key=lambda item: len(item[1]))
+        bare = {_bare_key(c): c.text for changed in to_write if _pairs_bare(changed) for c in changed.chunks}
+        ordered = sorted((new_chunks | new_sentences | bare).items(), key=lambda item: len(item[1]))
         step = self.settings.embedding_batch_size * 4
         with tqdm(total=len(ordered), desc="embedding", unit="text", disable=not self.show_progress or not ordered) as bar:
             for start in range(0, len(ordered), step):
@@ -218,20 +231,13 @@ class Ingestor:
         summary.embedded += len(new_chunks)
         return vectors
 
-    def _bare(self, doc: ParsedDocument, chunks: list[Chunk], vectors: np.ndarray) -> np.ndarray:
-        """The chunks' vectors without their title, for pairing a Dutch paragraph with its French translation (each
-        language's title before them, "Antwoord ..." and "Réponse ...", moved the pairs apart and lost one of the
-        bundled corpus's); embedded only for a document in both languages."""
-        if not {"nl", "fr"} <= {p.lang for p in doc.paragraphs} or not any(c.context for c in chunks):
-            return vectors
-        return np.asarray(self.store.embeddings.embed_passages([c.text for c in chunks]))
-
     def _prepared(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> NewDocument:
         """The document's entries as the store writes them: its chunks paired across languages, with their vectors."""
         doc, chunks, sentences = changed.doc, changed.chunks, changed.sentences
         doc_id = doc.info.doc_id
         chunk_vectors = np.stack([vectors[c.chunk_id] for c in chunks])
-        pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, self._bare(doc, chunks, chunk_vectors)), doc_id)
+        pairing_vectors = np.stack([vectors[_bare_key(c)] for c in chunks]) if _pairs_bare(changed) else chunk_vectors
+        pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, pairing_vectors), doc_id)
         pair_of = {p.number: p.pair_id for p in doc.paragraphs}
         for chunk in chunks:
             chunk.pair_id = pair_of[chunk.paragraph]
