@@ -362,8 +362,11 @@ def _build(target: Path, log: Callable[[str], object]) -> None:
 
 
 def load_embedder(model: str | Path, device: str = "cpu") -> SentenceTransformer:
-    """A SentenceTransformer from a local folder or an already-cached model name; never downloads."""
+    """A SentenceTransformer from a local folder or an already-cached model name; never downloads. Loading shows no
+    progress bar: it takes well under a second, and the bar cluttered `--quiet` runs' output."""
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()
     steady_heap()  # before the first batch: the model's activations are what fragments the heap
     return SentenceTransformer(str(model), device=device, local_files_only=True)

@@ -63,6 +63,7 @@ def test_cli_ingest_with_a_broken_metadata_json_does_not_abort(settings, tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    assert "Loading weights" not in result.stderr  # --quiet: no model-loading bar either
     assert "1 added" in result.stdout and "metadata.json: invalid JSON" in result.stdout
 
 
