@@ -138,16 +138,23 @@ class _Changed:
     indexed_before: bool  # an update: its unchanged chunks' vectors are in the store
 
 
-def _pairs_bare(changed: _Changed) -> bool:
+def _pairs_bare(doc: ParsedDocument, chunks: list[Chunk]) -> bool:
     """Whether the document's paragraphs are paired on their chunks' vectors without the title: each language's title
     before them ("Antwoord ...", "Réponse ...") moved the pairs of a document in Dutch and French apart and lost one
     of the bundled corpus's."""
-    return {"nl", "fr"} <= {p.lang for p in changed.doc.paragraphs} and any(c.context for c in changed.chunks)
+    return {"nl", "fr"} <= {p.lang for p in doc.paragraphs} and any(c.context for c in chunks)
 
 
 def _bare_key(chunk: Chunk) -> str:
     """Where `Ingestor._vectors` keeps the chunk's vector without its title."""
     return f"{chunk.chunk_id}#bare"
+
+
+def texts_to_embed(doc: ParsedDocument, chunks: list[Chunk], sentences: list[Sentence]) -> dict[str, str]:
+    """What ingest embeds of a document, by key: each chunk and sentence with its context, and each chunk without it
+    too when the document's paragraphs are paired on those (`_pairs_bare`)."""
+    texts = {c.chunk_id: c.embedded for c in chunks} | {s.sentence_id: s.embedded for s in sentences}
+    return texts | ({_bare_key(c): c.text for c in chunks} if _pairs_bare(doc, chunks) else {})
 
 
 # Texts (chunks + sentences) parsed and embedded before they are written: large enough for the
@@ -213,22 +220,23 @@ class Ingestor:
         self.translator = translator
 
     def _vectors(self, to_write: list[_Changed], summary: IngestSummary) -> dict[str, np.ndarray]:
-        """Vectors of the group's chunks and sentences (stored ones reused, keyed by content-derived ids),
-        the rest embedded together in length-sorted batches (less padding: close to the bare model's speed)."""
+        """Vectors of what ingest embeds of the group's documents (`texts_to_embed`; stored ones reused, keyed by
+        content-derived ids), the rest embedded together in length-sorted batches (less padding: close to the bare model's speed)."""
         vectors: dict[str, np.ndarray] = {}
         for changed in (c for c in to_write if c.indexed_before):
             vectors |= self.store.stored_embeddings(changed.doc.info.doc_id)
-        new_chunks = {c.chunk_id: c.embedded for changed in to_write for c in changed.chunks if c.chunk_id not in vectors}
-        new_sentences = {s.sentence_id: s.embedded for changed in to_write for s in changed.sentences if s.sentence_id not in vectors}
-        bare = {_bare_key(c): c.text for changed in to_write if _pairs_bare(changed) for c in changed.chunks}
-        ordered = sorted((new_chunks | new_sentences | bare).items(), key=lambda item: len(item[1]))
+        new = {
+            key: text for changed in to_write
+            for key, text in texts_to_embed(changed.doc, changed.chunks, changed.sentences).items() if key not in vectors
+        }
+        ordered = sorted(new.items(), key=lambda item: len(item[1]))
         step = self.settings.embedding_batch_size * 4
         with tqdm(total=len(ordered), desc="embedding", unit="text", disable=not self.show_progress or not ordered) as bar:
             for start in range(0, len(ordered), step):
                 part = ordered[start : start + step]
                 vectors |= zip((key for key, _ in part), self.store.embeddings.embed_passages([t for _, t in part]))
                 bar.update(len(part))
-        summary.embedded += len(new_chunks)
+        summary.embedded += sum(c.chunk_id in new for changed in to_write for c in changed.chunks)
         return vectors
 
     def _prepared(self, changed: _Changed, vectors: dict[str, np.ndarray], summary: IngestSummary) -> NewDocument:
@@ -236,7 +244,7 @@ class Ingestor:
         doc, chunks, sentences = changed.doc, changed.chunks, changed.sentences
         doc_id = doc.info.doc_id
         chunk_vectors = np.stack([vectors[c.chunk_id] for c in chunks])
-        pairing_vectors = np.stack([vectors[_bare_key(c)] for c in chunks]) if _pairs_bare(changed) else chunk_vectors
+        pairing_vectors = np.stack([vectors[_bare_key(c)] for c in chunks]) if _pairs_bare(doc, chunks) else chunk_vectors
         pairs = pair_translations(doc.paragraphs, _paragraph_vectors(doc.paragraphs, chunks, pairing_vectors), doc_id)
         pair_of = {p.number: p.pair_id for p in doc.paragraphs}
         for chunk in chunks:
