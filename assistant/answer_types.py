@@ -49,6 +49,11 @@ _CUES = {
     r"|welke (?:organisatie|minister|instantie)|welk bedrijf|qui|quel(?:le)? (?:organisation|ministre|autorité|entreprise|société)",
 }
 _PATTERNS = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in _CUES.items()}
+# "who", "qui", "where", "waar", "when", "quand", ... also open relative and other clauses ("les intervenants qui
+# rencontrent des victimes", "a notification when several contacts"): alone, they ask only where a question or its
+# second part opens with them, after a preposition at most ("Door wie", "Jusqu'à quand", "..., and when was it").
+_CLAUSE_WORDS = re.compile(r"\b(?:who|whom|whose|wie|qui|where|waar|où|when|wanneer|quand)\b", re.IGNORECASE)
+_OPENS_CLAUSE = re.compile(r"(?:^|[,;:]|\b(?:and|or|en|et|ou))\W*(?:[^\W\d_]+['’])?(?:[^\W\d_]+\s+)?$", re.IGNORECASE)
 # What a sentence must hold to answer a question about something written in a fixed form.
 FORMS = {
     AnswerType.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.\w"),
@@ -72,9 +77,14 @@ _CLOSING = (".", "!", ":", ";", "»", "”", '"', ")")
 
 def answer_type(question: str) -> AnswerType:
     for kind, pattern in _PATTERNS.items():
-        if pattern.search(question):
+        if any(_asks(question, cue) for cue in pattern.finditer(question)):
             return kind
     return AnswerType.OTHER
+
+
+def _asks(question: str, cue: re.Match) -> bool:
+    """Whether `cue`, found in `question`, asks for something rather than opening a relative or other clause."""
+    return not _CLAUSE_WORDS.fullmatch(cue.group()) or bool(_OPENS_CLAUSE.search(question[: cue.start()]))
 
 
 def holds(sentence: str, kind: AnswerType, question: str = "") -> bool:

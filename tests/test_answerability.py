@@ -40,6 +40,15 @@ from assistant.evidence import ScoredSentence, choose_sentences, holders_first
         ("Tot hoe laat is de helpdesk elke dag bereikbaar?", AnswerType.TIME_OF_DAY),
         ("Jusqu'à quelle heure le service est-il joignable ?", AnswerType.TIME_OF_DAY),
         ("What time of year is the report published?", AnswerType.OTHER),
+        # "qui", "when", "wanneer", ... ask only where they open the question or its second part
+        ("Quels types d'informations trouve la brochure pour les intervenants qui rencontrent des victimes ?", AnswerType.OTHER),
+        ("Is a DPIA always required when an organisation processes criminal records data?", AnswerType.OTHER),
+        ("Hoe noem je het wanneer een chatbot verkeerde informatie geeft?", AnswerType.OTHER),
+        ("Door wie is het Impact Assessment opgesteld?", AnswerType.ENTITY),
+        ("Jusqu'à quand la mesure s'applique-t-elle ?", AnswerType.DATE),
+        ("D'où vient le financement ?", AnswerType.PLACE),
+        ("What did the partners agree to produce, and when was it expected?", AnswerType.DATE),
+        ("Selon le communiqué, qui a signé pour le Luxembourg ?", AnswerType.ENTITY),
     ],
 )
 def test_answer_types(question, kind):
@@ -135,6 +144,8 @@ def test_a_question_about_an_address_is_answered_from_its_line_or_not_at_all():
     ranked = [scored(first, "Je kunt je testuitslag online bekijken.", 0.90, 0), link]
     assert link in choose_sentences(ranked, AnswerType.WEBSITE)  # a link line, quoted because it holds the answer
     assert choose_sentences(ranked[:1], AnswerType.WEBSITE) == []  # no website anywhere: nothing to quote
+    far = scored(first, "Meer informatie: www.coronatest.nl", 0.70, 3)  # a website, but far from the question
+    assert choose_sentences([ranked[0], far], AnswerType.WEBSITE) == []
     assert link not in choose_sentences(ranked, AnswerType.OTHER)
 
 
