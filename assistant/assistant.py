@@ -135,7 +135,7 @@ class Assistant:
         ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
         chosen = choose_sentences(ranked, kind, prepared.text)
         if not chosen:
-            missing = f"no retrieved passage holds what is asked ({kind.value})" if kind in FORMS else "no statement to quote"
+            missing = f"no passage close enough to quote holds what is asked ({kind.value})" if kind in FORMS else "no statement to quote"
             return _Found(passages, chosen, None, missing)
         if unknown := unknown_numbers(prepared.text, self.retriever.corpus_terms):
             return _Found(passages, chosen, None, f"names a number the documents never mention ({', '.join(unknown)})")

@@ -3,8 +3,8 @@
 Sentences are scored by e5 similarity to the question (their vectors are stored at ingest time), with a
 small bonus for shared words and for the passage's rank. Only statements are quoted (not questions,
 headings, which are lines of their own without a sentence end, link lines or bare dates; but a line with the
-e-mail address, phone number, percentage, sum of money, website or time of day asked for, and nothing when no sentence has
-it): the best one with its better neighbour,
+e-mail address, phone number, percentage, sum of money, website or time of day asked for, and nothing when no sentence
+close enough to quote has it): the best one with its better neighbour,
 those of the next best that score as well (quoting one passage only lifted citation precision from 0.60 to
 0.65 on the tuning questions but cost 0.10 of answer accuracy), and, when the question asks for a date, a
 name, a place or a quantity that none of these holds, the best-scoring sentence that holds one and scores
@@ -132,6 +132,8 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
         whole = _list_with_lead_in(best, ranked)
         chosen = [s for s in chosen if s.passage is not best.passage or not is_list_item(s.text)] + whole
     chosen = [s for s in chosen if s.passage is best.passage or s.passage.score >= best.passage.score - _RETRIEVAL_SCORE_MARGIN]
+    if fixed_form and not any(holds(s.text, kind) for s in chosen):
+        return []  # the address or number asked is in no sentence close enough to quote: another one's is no answer
     chosen += [before for s in chosen if _POINTS_BACK.match(s.text.strip()) and (before := _before(s, ranked)) is not None]
     return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
 

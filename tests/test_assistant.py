@@ -82,7 +82,7 @@ def test_on_topic_question_without_an_answer_is_refused(assistant):
 
 def test_a_question_for_a_sum_of_money_no_passage_holds_is_refused_saying_why(assistant):
     answer = assistant.ask("Hoeveel geld kostte de Benelux-brochure over mensenhandel?", mode=Mode.EXTRACTIVE)
-    assert answer.refused and answer.refusal_reason == "no retrieved passage holds what is asked (money)"
+    assert answer.refused and answer.refusal_reason == "no passage close enough to quote holds what is asked (money)"
 
 
 def test_guard_replaces_a_planted_number_with_the_extractive_answer(corpus_settings):
