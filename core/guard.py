@@ -33,6 +33,23 @@ def mentions(sources: list[str], name: str) -> bool:
     return any(stem in text for stem in other_names(name) for text in folded)
 
 
+def _acronyms(text: str) -> dict[str, str]:
+    """Each acronym of `text` (a word of three or more capitals, a plural "s" aside; folded, lower case) → its letters
+    in order: one body is often abbreviated in another order in another language ("NGOs" ~ "ONG", "NATO" ~ "OTAN")."""
+    found = {}
+    for word in WORD.findall(text):
+        body = word.removesuffix("s")
+        if len(body) >= 3 and body.isupper():
+            letters = fold_accents(body.lower())
+            found[fold_accents(word.lower())] = found[letters] = "".join(sorted(letters))
+    return found
+
+
+def _same_acronym(name: str, ours: dict[str, str], sources: Sequence[str]) -> bool:
+    """`name` is an acronym of ours (`_acronyms`) that one of `sources` writes with the same letters."""
+    return name in ours and any(ours[name] in _acronyms(text).values() for text in sources)
+
+
 def _digits(code: str) -> str:
     return "".join(NUMBER.findall(code))
 
@@ -66,10 +83,11 @@ def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[st
     missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
     missing += [n for n in NUMBER.findall(CODE.sub(" ", sentence)) if n not in source_numbers]
     missing += _dates_not_in(sentence, sources)
-    written = _as_written(sentence)
+    written, acronyms = _as_written(sentence), _acronyms(sentence)
     return missing + sorted(
         name for name in names(sentence)
-        if not mentions(sources, name) and not (lang and mentions(translations, name) and common_word(written[name], lang))
+        if not mentions(sources, name) and not _same_acronym(name, acronyms, sources)
+        and not (lang and mentions(translations, name) and common_word(written[name], lang))
     )
 
 
@@ -83,10 +101,11 @@ def changed_facts(original: str, translation: str, common_words: set[str] = froz
     written_theirs, written_ours = spelled_numbers(original), spelled_numbers(translation)  # "2" → "two"
     problems = [f"number {n} lost" for n in sorted(theirs - ours) if n not in written_ours]
     problems += [f"number {n} added" for n in sorted(ours - theirs) if n not in written_theirs]
-    written = _as_written(original)
+    written, acronyms = _as_written(original), _acronyms(original)
     problems += [
         f"name {name} lost" for name in sorted(names(original))
-        if name not in common_words and not mentions([translation], name) and not (lang and common_word(written[name], lang))
+        if name not in common_words and not mentions([translation], name) and not _same_acronym(name, acronyms, [translation])
+        and not (lang and common_word(written[name], lang))
     ]
     problems += [f"month {m} not kept" for m in sorted(months(original) ^ months(translation))]
     added = {fold_accents(w.lower()) for w in WORD.findall(translation) if w[0].isupper()}  # opening a line too: "Benelux" → "Belgium"

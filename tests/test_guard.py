@@ -70,3 +70,12 @@ def test_a_date_counts_in_any_language_and_form_and_a_changed_one_is_unsupported
     assert unsupported("Organisations may sign it in 2016.", ["ondertekend in 2016"]) == []  # "may", no month
     assert changed_facts("Vanaf 22 april 2022 wordt de app stopgezet.", "From 22 April 2022 the app is stopped.") == []
     assert changed_facts("Vanaf 22 april 2022 wordt de app stopgezet.", "From 22 August 2022 the app is stopped.") == ["month 4 not kept", "month 8 not kept"]
+
+
+def test_an_acronym_written_in_another_order_in_another_language_is_kept():
+    """"ONG" is the French "NGO" (and "OTAN" NATO): a translation or an answer that writes one for the other keeps the name."""
+    original = "Des ONG spécialisées y ont participé."
+    assert changed_facts(original, "Specialised NGOs took part.", lang="fr") == []
+    assert changed_facts(original, "Specialised associations took part.", lang="fr") == ["name ong lost"]
+    assert unsupported("The NATO summit was held there.", ["Le sommet de l'OTAN s'y est tenu."]) == []
+    assert unsupported("The UNO summit was held there.", ["Le sommet des ONG s'y est tenu."]) == ["uno"]
