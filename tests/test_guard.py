@@ -72,10 +72,10 @@ def test_a_date_counts_in_any_language_and_form_and_a_changed_one_is_unsupported
     assert changed_facts("Vanaf 22 april 2022 wordt de app stopgezet.", "From 22 August 2022 the app is stopped.") == ["month 4 not kept", "month 8 not kept"]
 
 
-def test_an_acronym_written_in_another_order_in_another_language_is_kept():
-    """"ONG" is the French "NGO" (and "OTAN" NATO): a translation or an answer that writes one for the other keeps the name."""
+def test_a_translation_may_write_an_acronym_in_another_order():
+    """"ONG" is the French "NGO" (and "OTAN" NATO): a translation that writes one for the other keeps the name."""
     original = "Des ONG spécialisées y ont participé."
     assert changed_facts(original, "Specialised NGOs took part.", lang="fr") == []
+    assert changed_facts("Le sommet de l'OTAN s'y est tenu.", "The NATO summit was held there.", lang="fr") == []
     assert changed_facts(original, "Specialised associations took part.", lang="fr") == ["name ong lost"]
-    assert unsupported("The NATO summit was held there.", ["Le sommet de l'OTAN s'y est tenu."]) == []
-    assert unsupported("The UNO summit was held there.", ["Le sommet des ONG s'y est tenu."]) == ["uno"]
+    assert changed_facts(original, "Specialised UNO members took part.", lang="fr") == ["name ong lost"]
