@@ -24,7 +24,7 @@ def other_names(name: str) -> tuple[str, ...]:
     and back: Nederland ~ Netherlands)."""
     stem = name[:PREFIX]
     back = tuple(key for key, aliases in ALIASES.items() if stem in aliases)
-    return tuple(dict.fromkeys(ALIASES.get(stem, (stem,)) + back))
+    return tuple(dict.fromkeys((stem, *ALIASES.get(stem, ()), *back)))
 
 
 def mentions(sources: list[str], name: str) -> bool:

@@ -55,6 +55,12 @@ def test_capitalised_words_joined_by_hyphens_are_one_name_found_under_its_other_
     assert unsupported("Elle fut signée par Jean-Claude Juncker.", sources) == ["jean-claude", "juncker"]
 
 
+def test_a_place_or_people_with_other_names_is_found_under_its_own_too():
+    assert unsupported("The Dutch police and the Flemish services met in The Hague.", ["The Dutch police met the Flemish services in The Hague."]) == []
+    assert unsupported("The Dutch police met in Flanders.", ["De Nederlandse politie vergaderde in Vlaanderen."]) == []
+    assert unsupported("The Dutch police met in Brussels.", ["De Belgische politie vergaderde in Gent."]) == ["brussels", "dutch"]
+
+
 def test_a_date_counts_in_any_language_and_form_and_a_changed_one_is_unsupported():
     sources = [
         "À compter du 1er juillet 2020, une décision prise sur le seul fondement d'un traitement automatisé est nulle.",
