@@ -5,7 +5,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from core.text import (
-    CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, dates, fold_accents, months, months_named, names, spelled_numbers,
+    CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, counted_numbers, dates, fold_accents, months, months_named, names,
+    spelled_numbers,
 )
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
@@ -66,7 +67,8 @@ def _dates_not_in(sentence: str, sources: Sequence[str]) -> list[str]:
 
 def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[str] = (), lang: str | None = None) -> list[str]:
     """The numbers, codes, dates and names of `sentence` that none of `sources` contains, in digits or words (empty:
-    the sentence passes; a date or month in any language or form, `_dates_not_in`).
+    the sentence passes; a number in words when it counts a unit, "drie maanden"; a date or month in any language or
+    form, `_dates_not_in`).
     A code counts whole: a sentence may repeat a phone number, not take a number out of it ("088-1205 100" is no
     source for "100 calls").
     `translations` are the sources' machine translations into the sentence's language `lang`, checked against them
@@ -77,6 +79,9 @@ def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[st
     source_codes = {_digits(code) for text in sources for code in CODE.findall(text)}
     missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
     missing += [n for n in NUMBER.findall(CODE.sub(" ", sentence)) if n not in source_numbers]
+    # a number written out must count a unit in a source ("drie maanden" is no reading of "deux mois" nor of "L.311-3")
+    source_counts = {n for text in sources for n in counted_numbers(text, digits=True)}
+    missing += [n for n in sorted(counted_numbers(sentence)) if n not in source_counts]
     missing += _dates_not_in(sentence, sources)
     written = _as_written(sentence)
     return missing + sorted(
@@ -86,8 +91,9 @@ def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[st
 
 
 def changed_facts(original: str, translation: str, common_words: set[str] = frozenset(), lang: str | None = None) -> list[str]:
-    """What a translation changed: numbers lost or added (a number may be written out: "2" ~ "two"), months,
-    proper names lost, places or peoples added (anywhere, a line's first word too) (empty: it keeps the facts). Capitalised words
+    """What a translation changed: numbers lost or added (a number may be written out: "2" ~ "two"; "deux mois" is no
+    "three months"), months, proper names lost, places or peoples added (anywhere, a line's first word too) (empty: it
+    keeps the facts). Capitalised words
     that the document also uses in lower case (`common_words`, folded) are not names ("de werkgroep Mensenhandel" may
     become "the Human Trafficking group"), nor are the common words of the original's language `lang` ("le Comité de
     Ministres": "the Committee of Ministers")."""
@@ -95,6 +101,8 @@ def changed_facts(original: str, translation: str, common_words: set[str] = froz
     written_theirs, written_ours = spelled_numbers(original), spelled_numbers(translation)  # "2" → "two"
     problems = [f"number {n} lost" for n in sorted(theirs - ours) if n not in written_ours]
     problems += [f"number {n} added" for n in sorted(ours - theirs) if n not in written_theirs]
+    problems += [f"number {n} lost" for n in sorted(counted_numbers(original)) if n not in ours and n not in written_ours]
+    problems += [f"number {n} added" for n in sorted(counted_numbers(translation)) if n not in theirs and n not in written_theirs]
     written, acronyms = _as_written(original), _acronyms(original)
     # an acronym kept in another order ("ONG" → "NGOs"); not taken for generated answers (`unsupported`): one that wrote
     # "NGOs" of a passage saying "ONG" then passed its check citing another passage that names the ONG and nothing asked

@@ -149,6 +149,7 @@ _VALUE_OF = {word: str(value) for value, words in _SPELLED.items() for word in w
 
 
 _COUNTED = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:" + _UNITS + r")\b", re.I)
+_DIGITS_COUNTED = re.compile(r"\b(\d+)\s*(?:%|(?:" + _UNITS + r")\b)", re.I)
 _NUMBER_WORD_BEFORE = re.compile(r"\b(?:" + "|".join(NUMBER_WORDS) + r")\s+(\w+)", re.I)
 # Seven or more digits in one run, not a numeric date ("2-12-2016") or a span of years ("2021-2024")
 PHONE_NUMBER = re.compile(
@@ -167,6 +168,13 @@ _NOT_COUNTING = re.compile(
 def spelled_numbers(text: str) -> set[str]:
     """The numbers `text` writes as words, in digits ("twee experts", "two ways" → {"2"})."""
     return {_VALUE_OF[m.group(1).lower()] for m in _SPELLED_NUMBER.finditer(text)}
+
+
+def counted_numbers(text: str, digits: bool = False) -> set[str]:
+    """The numbers `text` writes as words counting a unit, in digits ("drie maanden", "two years" → {"3", "2"}; not
+    "in acht nemen", "the three countries"); with `digits`, those written in digits too ("2 mois", "15 %")."""
+    found = {_VALUE_OF[word] for m in _COUNTED.finditer(text) if (word := m.group(1).lower()) in _VALUE_OF}
+    return found | {m.group(1) for m in _DIGITS_COUNTED.finditer(text)} if digits else found
 
 
 def counted_things(text: str) -> set[str]:

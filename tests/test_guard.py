@@ -85,3 +85,17 @@ def test_a_translation_may_write_an_acronym_in_another_order():
     assert changed_facts("Le sommet de l'OTAN s'y est tenu.", "The NATO summit was held there.", lang="fr") == []
     assert changed_facts(original, "Specialised associations took part.", lang="fr") == ["name ong lost"]
     assert changed_facts(original, "Specialised UNO members took part.", lang="fr") == ["name ong lost"]
+
+
+def test_a_number_written_out_must_be_the_sources_too():
+    sources = ["Si l'administration ne répond pas, vous avez deux mois pour saisir la CADA."]
+    assert unsupported("Je hebt twee maanden om naar de CADA te stappen.", sources) == []
+    assert unsupported("Je hebt 2 maanden om naar de CADA te stappen.", sources) == []
+    assert unsupported("Je hebt drie maanden om naar de CADA te stappen.", sources) == ["3"]
+    assert unsupported("You have three months to go to the CADA.", sources) == ["3"]
+    assert unsupported("De CADA neemt de termijn in acht.", sources) == []  # "in acht nemen" counts nothing
+    assert unsupported("You have three months.", ["Article L.311-3 : vous avez 2 mois."]) == ["3"]  # a "3" that counts nothing
+    assert unsupported("You have two months.", ["Article L.311-3 : vous avez 2 mois."]) == []
+    assert changed_facts("Vous avez deux mois pour saisir la CADA.", "You have two months to go to the CADA.") == []
+    assert changed_facts("Vous avez deux mois pour saisir la CADA.", "You have three months to go to the CADA.") == [
+        "number 2 lost", "number 3 added"]
