@@ -2,7 +2,7 @@
 
 Every finished sentence is checked before it is shown: its language must be the asker's, each
 number, date and name in it must occur in the passage it is linked to (either language version; a capitalised
-common word, "Council" for "Raad", may come from its checked machine translation), and
+common word, "Council" for "Raad", may come from its checked machine translation; a name, from the question), and
 it must say something that passage says beyond the question's own words (not "Yes, the text gives the answer."),
 and it must not be a question (the small model sometimes restates the one asked). When the question asks for a
 date, a name, a place or a quantity (`answer_types`) and the quoted evidence holds one, sentences are held back
@@ -199,9 +199,10 @@ class VerifiedGeneration:
 
     def _unsupported_by(self, sentence: str, passages: list[Passage]) -> list[str]:
         """What `sentence` states that `passages` (with their human translations) do not, a capitalised common word
-        of their machine translations aside (`core.guard.unsupported`)."""
+        of their machine translations and the question's names aside (`core.guard.unsupported`)."""
         texts = [v.text for p in passages for v in (p, p.translation) if v is not None]
-        return unsupported(sentence, texts, [p.machine_translation.text for p in passages if p.machine_translation], self.lang)
+        machine = [p.machine_translation.text for p in passages if p.machine_translation]
+        return unsupported(sentence, texts, machine, self.lang, self.question)
 
     def _supporting_passages(self, sentence: str) -> list[tuple[Passage, str]] | None:
         """The passage(s) that hold every fact of `sentence`, most similar first, each with its closest

@@ -65,7 +65,9 @@ def _dates_not_in(sentence: str, sources: Sequence[str]) -> list[str]:
             + [f"month {m}" for m in sorted(months(sentence) - named)])
 
 
-def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[str] = (), lang: str | None = None) -> list[str]:
+def unsupported(
+    sentence: str, sources: Sequence[str], translations: Sequence[str] = (), lang: str | None = None, asked: str = "",
+) -> list[str]:
     """The numbers, codes, dates and names of `sentence` that none of `sources` contains, in digits or words (empty:
     the sentence passes; a number in words when it counts a unit, "drie maanden"; a date or month in any language or
     form, `_dates_not_in`).
@@ -74,7 +76,11 @@ def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[st
     `translations` are the sources' machine translations into the sentence's language `lang`, checked against them
     (`changed_facts`): a capitalised common word of `lang` they hold is the translation of one of the sources' own
     ("the Council of Europe" of "de Raad van Europa", "the Committee" of "le Comité"), not a name the model made up;
-    numbers and other names must still be in the sources themselves."""
+    numbers and other names must still be in the sources themselves.
+    A name the question `asked` uses is no fact the model made up: "Pourquoi l'algorithme de la DGFiP ... ?" may be answered
+    "L'algorithme de la DGFiP ..." from a passage that writes "Direction générale des finances publiques", "Which Dutch
+    ministry ...?" from one that never says "Dutch". Numbers and dates are not taken from it: a year the question names
+    is what most often tells what the documents say from what they do not."""
     source_numbers = {n for text in sources for n in [*NUMBER.findall(CODE.sub(" ", text)), *spelled_numbers(text)]}
     source_codes = {_digits(code) for text in sources for code in CODE.findall(text)}
     missing = [c for c in CODE.findall(sentence) if _digits(c) and _digits(c) not in source_codes]
@@ -86,7 +92,8 @@ def unsupported(sentence: str, sources: Sequence[str], translations: Sequence[st
     written = _as_written(sentence)
     return missing + sorted(
         name for name in names(sentence)
-        if not mentions(sources, name) and not (lang and mentions(translations, name) and common_word(written[name], lang))
+        if not mentions(sources, name) and not mentions([asked], name)
+        and not (lang and mentions(translations, name) and common_word(written[name], lang))
     )
 
 

@@ -169,6 +169,25 @@ def test_a_sentence_from_a_source_in_another_language_must_still_add_to_the_ques
     assert ("knowledge" in answer.text) is says_something
 
 
+@pytest.mark.parametrize("reply, passes", [
+    ("De eerste Benelux-bijeenkomst over bestuurlijk toezicht vond plaats in Antwerpen.", True),  # "Benelux": the question's
+    ("De eerste Europese bijeenkomst over bestuurlijk toezicht vond plaats in Antwerpen.", False),  # a name from nowhere
+])
+def test_a_generated_sentence_may_repeat_a_name_the_question_uses(settings, embeddings, tmp_path, reply, passes):
+    from ingest.pipeline import Ingestor
+    from vectorstore.store import ParagraphStore
+
+    document = tmp_path / "toezicht.txt"
+    document.write_text(TOEZICHT, encoding="utf-8")
+    store = ParagraphStore(settings, embeddings)
+    Ingestor(settings, store, show_progress=False).ingest([document])
+    assistant = Assistant(settings, chat_model=GenericFakeChatModel(messages=iter([reply])), store=store)
+    assistant.answerability = replace(assistant.answerability, threshold=0.0)  # (a three-passage index stands out little)
+    answer = assistant.ask("Waar vond de eerste Benelux-bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?")
+    assert not answer.refused and "Antwerpen" in answer.text
+    assert answer.fallback is not passes and (reply in answer.text) is passes
+
+
 def test_a_sentence_without_what_is_asked_waits_for_the_one_that_says_it(corpus_settings):
     reply = "Bij de eerste bijeenkomst wisselden gemeenten en politiediensten hun kennis uit. Die bijeenkomst was in Antwerpen."
     assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))

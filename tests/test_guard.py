@@ -87,6 +87,15 @@ def test_a_translation_may_write_an_acronym_in_another_order():
     assert changed_facts(original, "Specialised UNO members took part.", lang="fr") == ["name ong lost"]
 
 
+def test_a_name_the_question_uses_is_given_its_numbers_and_dates_are_not():
+    sources = ["La Direction générale des finances publiques cible les contrôles fiscaux ; ce traitement est couvert par un secret prévu par la loi."]
+    question = "Pourquoi l'algorithme de la DGFiP échappe-t-il en 2020 aux obligations de transparence ?"
+    assert unsupported("L'algorithme de la DGFiP est couvert par un secret prévu par la loi.", sources) == ["dgfip"]
+    assert unsupported("L'algorithme de la DGFiP est couvert par un secret prévu par la loi.", sources, asked=question) == []
+    assert unsupported("Depuis 2020, la DGFiP cible les contrôles.", sources, asked=question) == ["2020"]
+    assert unsupported("La DGFiP et l'Urssaf ciblent les contrôles.", sources, asked=question) == ["urssaf"]
+
+
 def test_a_number_written_out_must_be_the_sources_too():
     sources = ["Si l'administration ne répond pas, vous avez deux mois pour saisir la CADA."]
     assert unsupported("Je hebt twee maanden om naar de CADA te stappen.", sources) == []
