@@ -146,14 +146,8 @@ De arbeidsinspectie controleert de werkomstandigheden in de sector en meldt sign
 """
 
 
-@pytest.mark.parametrize("reply, says_something", [
-    ("At the first meeting, municipalities and police services exchanged.", False),  # the question restated
-    ("The text gives the requested information.", False),  # a remark about the text
-    ("Municipalities and police services exchanged their knowledge and experience.", True),
-])
-def test_a_sentence_from_a_source_in_another_language_must_still_add_to_the_question(settings, embeddings, tmp_path, reply, says_something):
-    """With no version of the source in the answer's language (no machine translation made yet) the words of the two
-    cannot be compared, but a sentence that only restates the question still says nothing."""
+def _toezicht_assistant(settings, embeddings, tmp_path, reply: str) -> Assistant:
+    """An assistant over TOEZICHT alone (Dutch, no machine translations) whose LLM replies `reply`, refusing nothing."""
     from ingest.pipeline import Ingestor
     from vectorstore.store import ParagraphStore
 
@@ -163,6 +157,18 @@ def test_a_sentence_from_a_source_in_another_language_must_still_add_to_the_ques
     Ingestor(settings, store, show_progress=False).ingest([document])
     assistant = Assistant(settings, chat_model=GenericFakeChatModel(messages=iter([reply])), store=store)
     assistant.answerability = replace(assistant.answerability, threshold=0.0)  # (a three-passage index stands out little)
+    return assistant
+
+
+@pytest.mark.parametrize("reply, says_something", [
+    ("At the first meeting, municipalities and police services exchanged.", False),  # the question restated
+    ("The text gives the requested information.", False),  # a remark about the text
+    ("Municipalities and police services exchanged their knowledge and experience.", True),
+])
+def test_a_sentence_from_a_source_in_another_language_must_still_add_to_the_question(settings, embeddings, tmp_path, reply, says_something):
+    """With no version of the source in the answer's language (no machine translation made yet) the words of the two
+    cannot be compared, but a sentence that only restates the question still says nothing."""
+    assistant = _toezicht_assistant(settings, embeddings, tmp_path, reply)
     answer = assistant.ask("What did municipalities and police services exchange at the first meeting?")
     assert not answer.refused and answer.passages[0].lang == "nl" and answer.passages[0].machine_translation is None
     assert answer.fallback is not says_something
@@ -174,15 +180,7 @@ def test_a_sentence_from_a_source_in_another_language_must_still_add_to_the_ques
     ("De eerste Europese bijeenkomst over bestuurlijk toezicht vond plaats in Antwerpen.", False),  # a name from nowhere
 ])
 def test_a_generated_sentence_may_repeat_a_name_the_question_uses(settings, embeddings, tmp_path, reply, passes):
-    from ingest.pipeline import Ingestor
-    from vectorstore.store import ParagraphStore
-
-    document = tmp_path / "toezicht.txt"
-    document.write_text(TOEZICHT, encoding="utf-8")
-    store = ParagraphStore(settings, embeddings)
-    Ingestor(settings, store, show_progress=False).ingest([document])
-    assistant = Assistant(settings, chat_model=GenericFakeChatModel(messages=iter([reply])), store=store)
-    assistant.answerability = replace(assistant.answerability, threshold=0.0)  # (a three-passage index stands out little)
+    assistant = _toezicht_assistant(settings, embeddings, tmp_path, reply)
     answer = assistant.ask("Waar vond de eerste Benelux-bijeenkomst over bestuurlijk toezicht op de prostitutiesector plaats?")
     assert not answer.refused and "Antwerpen" in answer.text
     assert answer.fallback is not passes and (reply in answer.text) is passes
