@@ -1,6 +1,10 @@
 """Citation markers: numbered 1..n in order of first use, each pointing to a retrieved passage."""
 
+import re
+
 from assistant.answer import Citation, Passage
+
+MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")  # " [2]", " [1, 3]": markers in a text, with the space before them
 
 
 class CitationList:

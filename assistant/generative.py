@@ -22,7 +22,7 @@ from langchain_core.messages import BaseMessage
 
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, answer_type, holds
-from assistant.citations import CitationList
+from assistant.citations import MARKERS, CitationList
 from assistant.evidence import ScoredSentence
 from assistant.answerability import content_terms
 from core.guard import unsupported
@@ -31,7 +31,6 @@ from core.languages import UNKNOWN, detect_language
 from core.sentences import split_sentences
 from models.embeddings import ParagraphEmbeddings
 
-_MODEL_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
 # What the model carries over from the judgement it has just given (the answer continues that conversation), although
 # told not to: an opening "Yes," and remarks that the text answers ("Yes, the text provides the answer to the question.",
 # "Le texte donne l'information demandée.")
@@ -152,7 +151,7 @@ class VerifiedGeneration:
             yield from self._checked(buffer)
 
     def _checked(self, raw: str) -> Iterator[str]:
-        sentence = without_judgement(_MODEL_MARKERS.sub("", raw).strip())
+        sentence = without_judgement(MARKERS.sub("", raw).strip())
         if NO_ANSWER.replace("_", "") in sentence.replace("_", "").upper():
             self.refused = not self.sentences
             if self.sentences:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from assistant.citations import MARKERS
 from assistant.messages import MESSAGES
 
 SUMMARY_KEYS = (
@@ -64,9 +65,9 @@ def passage_hits(texts: str | Iterable[str | None], evidence: Iterable[str]) -> 
 
 
 def keywords_match(answer: str, groups: list[list[str]]) -> bool:
-    """Every keyword group has an alternative in `answer`, its framing notices aside (case- and accent-insensitive
-    substring)."""
-    answer = fold(_FRAMING.sub(" ", answer))
+    """Every keyword group has an alternative in `answer`, its framing notices and citation markers aside (case- and
+    accent-insensitive substring): the marker "[3]" does not answer "how many?"."""
+    answer = fold(MARKERS.sub(" ", _FRAMING.sub(" ", answer)))
     return all(any(fold(k) in answer for k in group) for group in groups)
 
 

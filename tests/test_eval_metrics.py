@@ -110,6 +110,13 @@ def test_answer_accuracy_is_accent_and_case_insensitive_and_needs_every_group():
     assert keywords_match("Het gaat om PAYOKE, SÜRYA en pag-asa [1].", groups)
     assert keywords_match("payoke, surya, Pag Asa", [["Payoke"], ["Sürya"], ["PAG ASA"]])
     assert not keywords_match("Payoke en Sürya.", groups)
+
+
+def test_a_citation_marker_is_no_answer():
+    three = [["3", "drie"]]
+    assert not keywords_match("Cette information ne figure qu'en néerlandais : « Zie bijlage III. » [3]", three)
+    assert not keywords_match("Zie bijlage I [1, 3].", three)
+    assert keywords_match("Er zijn 3 risicogroepen [1].", three)
     items = [
         item("a", answer="EMPACT THB [1]"),
         item("b", answer="empact", refused=True),  # refused: never correct
