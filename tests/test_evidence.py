@@ -51,6 +51,19 @@ def test_a_close_sentence_of_a_passage_that_retrieval_scored_well_below_is_not_q
     assert chosen == ["De werkgroep stelt het voortgangsrapport vast.", "Het voortgangsrapport wordt eind 2017 opgesteld."]
 
 
+def test_quotes_come_from_the_two_best_ranked_passages_only():
+    """The best sentence can be in the third passage (nl-010 of coronamelder-faq: "CoronaMelder wordt tijdelijk
+    stopgezet." outscored the answer, "Je moet CoronaMelder handmatig weer aanzetten.", in the second)."""
+    first, second, third = (passage(f"{n}.", dense=0.88, rank=n) for n in (1, 2, 3))
+    ranked = [
+        sentence(third, "CoronaMelder wordt tijdelijk stopgezet.", 0.901),
+        sentence(second, "Je moet CoronaMelder handmatig weer aanzetten.", 0.900),
+        sentence(first, "Als je de pauzefunctie gebruikt, krijg je geen meldingen.", 0.898),
+    ]
+    chosen = choose_sentences(ranked)
+    assert [s.passage.rank for s in chosen] == [1, 2] and "handmatig" in chosen[1].text
+
+
 def test_the_date_asked_is_found_in_the_next_passage_when_the_best_holds_none():
     """"Vanaf welke datum wordt de app stopgezet?": the best passage says that it stops, the next one from when."""
     best, next_one, far = passage("A. B.", rank=1), passage("C.", rank=2), passage("D.", rank=3)
@@ -76,7 +89,8 @@ def test_when_the_best_passage_holds_the_date_asked_another_passage_is_quoted_on
     chosen = [s.text for s in choose_sentences(ranked, AnswerType.DATE, question)]
     assert chosen == ["De verklaring werd op 2 december 2016 ondertekend.", "Een nieuwe verklaring volgde op 30 september 2019."]
     undated = [sentence(best, "De verklaring werd plechtig ondertekend.", 0.90), *ranked[1:]]
-    assert len(choose_sentences(undated, AnswerType.DATE, question)) == 3  # the best holds no date: nothing is left out
+    # the best holds no date: the sentence that does comes with it, the second passage's makes way (two passages at most)
+    assert [s.passage.rank for s in choose_sentences(undated, AnswerType.DATE, question)] == [1, 3]
 
 
 def test_a_heading_line_is_not_quoted_however_long_but_a_list_after_a_colon_is():
