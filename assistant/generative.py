@@ -36,9 +36,10 @@ from models.embeddings import ParagraphEmbeddings
 # "Le texte donne l'information demandée.")
 _YES = re.compile(r"^(?:yes|ja|oui)\s*[,.!:]\s*", re.IGNORECASE)
 _TEXT_ANSWERS = re.compile(
-    r"^(?:the text|(?:de|het) te(?:ks|x)t|le texte)\s+(?:provides|gives|contains|geeft|bevat|donne|contient|fournit)\s+"
+    r"^(?:the text|(?:de|het) te(?:ks|x)t|le texte)\s+(?:(?:provides|gives|contains|geeft|bevat|donne|contient|fournit)\s+"
     r"(?:the|an|het|een|de|la|une|l')\s*(?:(?:requested|gevraagde)\s+)?(?:answer|antwoord|réponse|information|informatie)"
     r"(?:\s+(?:requested|demandée))?(?:\s+(?:to|op|à)\s+(?:the|this|de|deze|la|cette)\s+(?:question|vraag))?"
+    r"|(?:answers|beantwoordt|répond\s+à)\s+(?:the|this|de|deze|la|cette)\s+(?:question|vraag)(?:\s+en\s+question)?)"
     r"(?:\s+(?:in english|in het nederlands|en français))?\s*(?:[.:]\s*|$)",
     re.IGNORECASE,
 )
@@ -48,6 +49,16 @@ _TEXT_SAYS = re.compile(
     r"|(?:provides|gives) the (?:answer|information)) that\s+"
     r"|^(?:le|ce) (?:texte|document|passage) (?:mentionne|indique|précise|dit|explique|affirme"
     r"|(?:donne|fournit) (?:l'information|la réponse)) (?:que\s+|qu['’])",
+    re.IGNORECASE,
+)
+# ... and what it says, in words, instead of NO_ANSWER when the prompt after its judgement does not offer it: "The text does
+# not provide the answer to the question.", "De tekst geeft geen informatie over ...", "Le texte ne mentionne pas ..."
+_TEXT_LACKS = re.compile(
+    r"^(?:the|this) (?:text|document|passage|sources?) (?:does not|doesn't|do not|don't) (?:provide|give|contain|mention"
+    r"|say|state|specify|include|answer)\b"
+    r"|^(?:de|het|deze|dit) (?:tekst|document|passage|bronn?e?n?) (?:geeft|bevat|noemt|vermeldt|zegt|beantwoordt|geven"
+    r"|bevatten|noemen|vermelden) (?:geen|niet)\b"
+    r"|^(?:le|ce|les|ces) (?:texte|document|passage|sources?) n(?:e |')(?:\w+ ){0,2}?(?:pas|aucune?)\b",
     re.IGNORECASE,
 )
 _MIN_WORDS_TO_CHECK_LANGUAGE = 4
@@ -60,6 +71,11 @@ def without_judgement(sentence: str) -> str:
     rest = rest[remark.end() :] if (remark := _TEXT_ANSWERS.match(rest)) else rest
     rest = rest[remark.end() :] if (remark := _TEXT_SAYS.match(rest)) else rest
     return rest[:1].upper() + rest[1:] if rest != sentence else sentence
+
+
+def says_no_answer(sentence: str) -> bool:
+    """Whether `sentence` is the model's NO_ANSWER, or says in words that the text lacks the answer."""
+    return NO_ANSWER.replace("_", "") in sentence.replace("_", "").upper() or bool(_TEXT_LACKS.match(sentence))
 
 
 def _mostly_names_and_numbers(sentence: str) -> bool:
@@ -152,7 +168,7 @@ class VerifiedGeneration:
 
     def _checked(self, raw: str) -> Iterator[str]:
         sentence = without_judgement(MARKERS.sub("", raw).strip())
-        if NO_ANSWER.replace("_", "") in sentence.replace("_", "").upper():
+        if says_no_answer(sentence):
             self.refused = not self.sentences
             if self.sentences:
                 self.failure = "the model gave up halfway"

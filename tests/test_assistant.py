@@ -121,6 +121,7 @@ def test_what_the_text_states_is_said_without_the_text_stating_it(corpus_setting
 
 @pytest.mark.parametrize("reply", [
     "Ja, de tekst geeft het antwoord.",  # the judgement echoed instead of an answer
+    "De tekst beantwoordt de vraag.",
     "De eerste bijeenkomst over bestuurlijk toezicht op de prostitutiesector vond plaats.",  # the question restated
     "Vond de eerste bijeenkomst in Antwerpen plaats?",  # a question, even one about the sources' facts
     # true and from the sources, but not where (the quotes say: Antwerpen), so never shown
@@ -212,8 +213,13 @@ def test_generative_mode_streams_the_checked_quotes_before_the_generated_answer(
     assert ANSWER_2016 in {c.doc_id for c in own}
 
 
-def test_model_saying_the_context_lacks_the_answer_is_a_refusal(corpus_settings):
-    assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter(["NO_ANSWER"])))
+@pytest.mark.parametrize("reply", [
+    "NO_ANSWER",
+    # said in words (the prompt that follows the model's judgement offers no NO_ANSWER), not shown as an answer
+    "De tekst geeft geen informatie over de rol van de arbeidsinspectie bij de opleidingen.",
+])
+def test_model_saying_the_context_lacks_the_answer_is_a_refusal(corpus_settings, reply):
+    assistant = Assistant(corpus_settings, chat_model=GenericFakeChatModel(messages=iter([reply])))
     answer = assistant.ask("Welke rol speelt de arbeidsinspectie bij de gezamenlijke opleidingen?")
     assert answer.refused and answer.lang == "nl" and not answer.evidence and not answer.citations
     assert answer.refusal_reason == "the LLM replied NO_ANSWER"
