@@ -21,10 +21,12 @@ from assistant.generative import VerifiedGeneration, judge_messages
 from assistant.prompts import JUDGE_CHOICES, NO_ANSWER
 from models.chat import make_chat_model
 from assistant.messages import message
-from assistant.question import InvalidQuestion, Question, prepare_question
+from assistant.question import InvalidQuestion, QueryVersion, Question, prepare_question
+from assistant.question_translation import translated_question, untranslated_languages
 from assistant.retrieval import HybridRetriever
 from core.records import DocumentRecord
 from core.settings import Settings
+from ingest.translation import TranslationUnavailable, Translator
 from models.embeddings import ParagraphEmbeddings
 from vectorstore.store import ParagraphStore
 
@@ -41,6 +43,7 @@ class _Found:
     chosen: list[ScoredSentence]  # the evidence to quote, and the sentences the LLM answers from
     observed: Signals | None  # None: refused before any signal
     unanswered: str | None = None  # why it is refused before any signal
+    translation_s: float | None = None  # spent translating the question (`assistant.question_translation`), if it was
 
 
 class Assistant:
@@ -57,6 +60,7 @@ class Assistant:
         )
         self._chat = chat_model
         self._chat_error: str | None = None
+        self._translator: Translator | None = None  # of questions, with the chat model (loaded on first use)
 
     def chat_model(self):
         """The generator, loaded on first use; None (with the reason kept) when it cannot be loaded."""
@@ -89,12 +93,15 @@ class Assistant:
         """
         started = time.perf_counter()
         prepared = prepare_question(question, history, lang)
-        found = self._find(prepared)
+        mode = Mode(mode or self._default_mode())
+        found = self._find(prepared, translate=self._translates(mode))
         answer = Answer(
             question=prepared.text, text="", lang=prepared.lang, question_lang=prepared.detected_lang,
-            mode=Mode(mode or self._default_mode()), passages=found.passages, notices=list(prepared.notices),
+            mode=mode, passages=found.passages, notices=list(prepared.notices),
             timings={"retrieval_s": time.perf_counter() - started}, answerability=0.0,
         )
+        if found.translation_s is not None:
+            answer.timings["question_translation_s"] = found.translation_s
         judged = self._judged(found, answer.mode)
         if found.observed is not None:
             answer.signals, answer.answerability = asdict(found.observed), self.answerability.probability(found.observed)
@@ -119,30 +126,53 @@ class Assistant:
         """The answerability signals of `question` (in generative mode with the LLM's judgement, when the LLM gives
         one), without answering it; None when it is refused before any signal (nothing to quote, an unknown number)."""
         prepared = prepare_question(question)
-        found = self._find(prepared)
+        found = self._find(prepared, translate=self._translates(mode))
         if self._judged(found, mode):
             found.observed.declines = self._declines(prepared, None, found)
         return found.observed
 
-    def _find(self, prepared: Question) -> "_Found":
-        """Retrieval, the ranked and chosen evidence sentences, and the answerability signals."""
+    def _translates(self, mode: Mode) -> bool:
+        """Whether questions are translated for retrieval (`assistant.question_translation`): in generative mode, with
+        an LLM, when the settings ask for it (extractive mode stays LLM-free)."""
+        return mode is Mode.GENERATIVE and self.settings.question_translation and self.chat_model() is not None
+
+    def _question_versions(self, prepared: Question) -> list[QueryVersion]:
+        """The question in the languages of documents not machine-translated into its own yet, embedded; none when the
+        LLM fails (the question is then searched as asked)."""
+        targets = untranslated_languages(self.store.documents(), prepared.lang)
+        if not targets:
+            return []
+        self._translator = self._translator or Translator(self.settings, chat=self.chat_model())
+        try:
+            texts = translated_question(self._translator, prepared.search_text, prepared.lang, targets)
+        except TranslationUnavailable as error:
+            log.warning("the question could not be translated (%s): searched as asked", error)
+            return []
+        return [QueryVersion(text, target, np.asarray(self.embeddings.embed_query(text))) for target, text in texts.items()]
+
+    def _find(self, prepared: Question, translate: bool = False) -> "_Found":
+        """Retrieval (with the question's versions in other languages when `translate`), the ranked and chosen evidence
+        sentences, and the answerability signals."""
         if self.store.count() == 0:
             raise IndexMissing(message(prepared.lang, "no_index"))
+        started = time.perf_counter()
+        versions = self._question_versions(prepared) if translate else []
+        translation_s = time.perf_counter() - started if versions else None
         vector = np.asarray(self.embeddings.embed_query(prepared.search_text))
-        retrieved = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector)
+        retrieved = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector, versions)
         kind = answer_type(prepared.text)
         passages = holders_first(retrieved.passages, kind)
         ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
         chosen = choose_sentences(ranked, kind, prepared.text)
         if not chosen:
             missing = f"no passage close enough to quote holds what is asked ({kind.value})" if kind in FORMS else "no statement to quote"
-            return _Found(passages, chosen, None, missing)
+            return _Found(passages, chosen, None, missing, translation_s)
         if unknown := unknown_numbers(prepared.text, self.retriever.corpus_terms):
-            return _Found(passages, chosen, None, f"names a number the documents never mention ({', '.join(unknown)})")
+            return _Found(passages, chosen, None, f"names a number the documents never mention ({', '.join(unknown)})", translation_s)
         observed = signals(  # of the passages in retrieval order: how far the best stands out
             prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
         )
-        return _Found(passages, chosen, observed)
+        return _Found(passages, chosen, observed, translation_s=translation_s)
 
     def _judged(self, found: "_Found", mode: Mode) -> bool:
         """Whether the LLM's judgement joins the signals: generative mode, signals to join, a judge."""

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.messages import message
 from assistant.screening import malformed, not_a_question
 from core.languages import SUPPORTED, detect_question_language, foreign_language, language_name
@@ -20,6 +22,15 @@ class Question:
     detected_lang: str
     search_text: str  # what retrieval searches: a follow-up carries the previous question along
     notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QueryVersion:
+    """The question in another language (a machine translation made at question time), with its embedding."""
+
+    text: str
+    lang: str
+    vector: np.ndarray
 
 
 def prepare_question(text: str, history: list[dict] | None = None, lang: str | None = None) -> Question:

@@ -4,14 +4,17 @@ Both searches also look through the machine translations made at ingest (`ingest
 found in whatever language it is asked about. A passage and its translations, human or machine, count as
 one hit, which is always an original: shown in the asker's language when the document has that version,
 with the other version as its translation; else in its own language (the one that was machine-translated),
-with the machine translation into the asker's language.
+with the machine translation into the asker's language. For documents without those translations yet, generative mode
+also searches with the question machine-translated into their languages (`assistant.question_translation`).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answer import Passage
+from assistant.question import QueryVersion
 from core.records import StoredChunk, twin_id
 from core.settings import Settings
 from core.text import months_named
@@ -109,19 +112,22 @@ class HybridRetriever:
             self.refresh()
         return self._keyword.vocabulary
 
-    def retrieve(self, query: str, lang: str, k: int, vector: np.ndarray | None = None) -> Retrieved:
-        """The `k` best passages for `query` (asked in `lang`), best first; `vector` is the query's embedding."""
+    def retrieve(
+        self, query: str, lang: str, k: int, vector: np.ndarray | None = None, versions: Sequence[QueryVersion] = (),
+    ) -> Retrieved:
+        """The `k` best passages for `query` (asked in `lang`), best first; `vector` is the query's embedding.
+        `versions`, the query in other languages: a passage in one of those is found and scored by that version (e5
+        matches same-language text best), the others by the query itself."""
         if vector is None:
             vector = np.asarray(self.store.embeddings.embed_query(query))
         self.refresh()
         try:
-            hits = self._candidates(query, vector, lang, fetch=max(4 * k, 20))
+            hits = self._searched(query, lang, vector, versions, fetch=max(4 * k, 20))
         except StoreError:  # another process may have written since the refresh: once more, on the index reopened
             self.store.reopen()
             self._version = None
             self.refresh()
-            hits = self._candidates(query, vector, lang, fetch=max(4 * k, 20))
-        hits = self._as_originals(hits, vector, lang, months_named(query))
+            hits = self._searched(query, lang, vector, versions, fetch=max(4 * k, 20))
         chosen, seen = [], set()
         for hit in hits:
             key = hit.chunk.pair_id or hit.chunk.chunk_id
@@ -133,6 +139,16 @@ class HybridRetriever:
         top = {hit.chunk.chunk_id for hit in chosen}
         rest = [hit.dense for hit in hits if hit.chunk.chunk_id not in top] or [hit.dense for hit in chosen] or [0.0]
         return Retrieved(self._with_translations(chosen, lang), float(np.mean(rest)))
+
+    def _searched(self, query: str, lang: str, vector: np.ndarray, versions: Sequence[QueryVersion], fetch: int) -> list[_Hit]:
+        """One scored hit per original chunk found, best first (see `retrieve` for `versions`)."""
+        months = months_named(query)
+        own = {version.lang for version in versions}
+        hits = [h for h in self._as_originals(self._candidates(query, vector, lang, fetch), vector, lang, months) if h.chunk.lang not in own]
+        for version in versions:
+            found = self._as_originals(self._candidates(version.text, version.vector, version.lang, fetch), version.vector, version.lang, months)
+            hits += [h for h in found if h.chunk.lang == version.lang]
+        return sorted(hits, key=lambda h: h.fused, reverse=True)
 
     def _candidates(self, query: str, vector: np.ndarray, lang: str, fetch: int) -> list[_Hit]:
         """Candidates from both searches (of indexed documents only: not one an ingest is writing or left

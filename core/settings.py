@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         True, description="Translate every paragraph without a human translation into the other languages (nl, fr, en) "
         "with the LLM, after indexing, so that a question in any language finds it."
     )
+    question_translation: bool = Field(
+        True, description="Generative mode: translate the question into the languages of documents whose machine "
+        "translations are not all made, and search with each version as well (~2 s per translation on 2 cores)."
+    )
     translation_seed: Path | None = Field(
         REPO_ROOT / "data" / "translations.jsonl",
         description="Translations shipped with the bundled corpus (read only; made by the project's own ingest).",

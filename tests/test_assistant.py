@@ -148,7 +148,8 @@ De arbeidsinspectie controleert de werkomstandigheden in de sector en meldt sign
 
 
 def _toezicht_assistant(settings, embeddings, tmp_path, reply: str) -> Assistant:
-    """An assistant over TOEZICHT alone (Dutch, no machine translations) whose LLM replies `reply`, refusing nothing."""
+    """An assistant over TOEZICHT alone (Dutch, no machine translations) whose LLM replies `reply` (and is not asked to
+    translate the question), refusing nothing."""
     from ingest.pipeline import Ingestor
     from vectorstore.store import ParagraphStore
 
@@ -156,7 +157,8 @@ def _toezicht_assistant(settings, embeddings, tmp_path, reply: str) -> Assistant
     document.write_text(TOEZICHT, encoding="utf-8")
     store = ParagraphStore(settings, embeddings)
     Ingestor(settings, store, show_progress=False).ingest([document])
-    assistant = Assistant(settings, chat_model=GenericFakeChatModel(messages=iter([reply])), store=store)
+    assistant = Assistant(settings.model_copy(update={"question_translation": False}),
+                          chat_model=GenericFakeChatModel(messages=iter([reply])), store=store)
     assistant.answerability = replace(assistant.answerability, threshold=0.0)  # (a three-passage index stands out little)
     return assistant
 
