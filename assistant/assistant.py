@@ -145,8 +145,9 @@ class Assistant:
         self._translator = self._translator or Translator(self.settings, chat=self.chat_model())
         try:
             texts = translated_question(self._translator, prepared.search_text, prepared.lang, targets)
-        except TranslationUnavailable as error:
+        except TranslationUnavailable as error:  # a server down for now: the next question asks again
             log.warning("the question could not be translated (%s): searched as asked", error)
+            self._translator = None
             return []
         return [QueryVersion(text, target, np.asarray(self.embeddings.embed_query(text))) for target, text in texts.items()]
 

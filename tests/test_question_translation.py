@@ -99,6 +99,28 @@ def test_generative_mode_translates_the_question_and_extractive_mode_never_does(
     assert "question_translation_s" not in off.ask(ASKED, mode=Mode.GENERATIVE).timings
 
 
+class _DownOnce(FakeListChatModel):
+    """Scripted replies, after failing its first request (a server briefly down)."""
+
+    failed: bool = False
+
+    def _call(self, messages, *args, **kwargs):
+        if not self.failed:
+            self.failed = True
+            raise ConnectionError("server down")
+        return super()._call(messages, *args, **kwargs)
+
+
+def test_a_failing_llm_leaves_the_question_searched_as_asked_and_the_next_one_is_translated(settings, dutch_only):
+    answer_text = "The first meeting took place in Antwerpen."
+    chat = _DownOnce(responses=[answer_text, IN_DUTCH, answer_text])
+    assistant = Assistant(settings, chat_model=chat, store=dutch_only)
+    assistant.answerability = replace(assistant.answerability, threshold=0.0)
+    first = assistant.ask(ASKED, mode=Mode.GENERATIVE)
+    assert "question_translation_s" not in first.timings and "Antwerpen" in first.passages[0].text
+    assert "question_translation_s" in assistant.ask(ASKED, mode=Mode.GENERATIVE).timings
+
+
 def test_the_local_llm_translates_a_question(tmp_path, models_dir):
     translator = Translator(Settings(data_dir=tmp_path / "data", models_dir=models_dir, llm_backend="local", translation_seed=None))
     found = translated_question(translator, "Qui a signé la déclaration d'intention pour le Luxembourg en 2016 ?", "fr", ["en", "nl"])
