@@ -32,10 +32,10 @@ from core.text import analyze, numbers
 from vectorstore.store import ParagraphStore
 
 _PASSAGES_SEARCHED = 3
-# Quotes come from the two best-ranked of the passages they are chosen from: a third was most often off the point.
-# Extractive citation precision on the tuning halves, bundled / coronamelder-faq, with three 0.734 / 0.676, with two
-# 0.746 / 0.700, accuracy unchanged; searching two passages only for sentences lifted precision more (0.767 / 0.716)
-# but lost answers on every test half.
+# Quotes come from two passages at most (those holding what is asked first, then the best-ranked): a third was most
+# often off the point. Extractive citation precision on the tuning halves, bundled / coronamelder-faq, with three
+# 0.734 / 0.676, with two 0.746 / 0.700, accuracy unchanged; searching two passages only for sentences lifted
+# precision more (0.767 / 0.716) but lost answers on every test half.
 _PASSAGES_QUOTED = 2
 _OTHER_PASSAGE_MARGIN = 0.02  # another passage's sentence is quoted only if it scores this close to the best
 # The sentence holding the date, name, place or quantity asked can sit a few sentences below the best one, in its
@@ -138,6 +138,7 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
         whole = _list_with_lead_in(best, ranked)
         chosen = [s for s in chosen if s.passage is not best.passage or not is_list_item(s.text)] + whole
     chosen = [s for s in chosen if s.passage is best.passage or s.passage.score >= best.passage.score - _RETRIEVAL_SCORE_MARGIN]
+
     def holds_what_is_asked(rank: int) -> bool:
         return kind is not AnswerType.OTHER and any(s.passage.rank == rank and holds(s.text, kind, question) for s in chosen)
 
