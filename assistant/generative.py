@@ -4,9 +4,10 @@ Every finished sentence is checked before it is shown: its language must be the 
 number, date and name in it must occur in the passage it is linked to (either language version; a capitalised
 common word, "Council" for "Raad", may come from its checked machine translation; a name, from the question), and
 it must say something that passage says beyond the question's own words (not "Yes, the text gives the answer."),
-and it must not be a question (the small model sometimes restates the one asked). When the question asks for a
-date, a name, a place or a quantity (`answer_types`) and the quoted evidence holds one, sentences are held back
-until the answer holds one too: "Yes, the Flemish community ran a campaign." does not say with which organisation.
+and it must not be a question (the small model sometimes restates the one asked), one word alone, or a run of names.
+When the question asks for a date, a name, a place or a quantity (`answer_types`) and the quoted evidence holds one,
+sentences are held back until the answer holds one too: "Yes, the Flemish community ran a campaign." does not say
+with which organisation.
 The link (the citation) is chosen by code — the passage whose sentences are most similar and that
 holds the sentence's facts — never taken from the model. A sentence that fails stops generation, and so does
 an answer that never says what is asked: the caller then falls back to the extractive answer.
@@ -78,10 +79,12 @@ def says_no_answer(sentence: str) -> bool:
     return NO_ANSWER.replace("_", "") in sentence.replace("_", "").upper() or bool(_TEXT_LACKS.match(sentence))
 
 
-def _mostly_names_and_numbers(sentence: str) -> bool:
-    """A run of names and figures ("Pag-Asa, Sürya, Payoke 2019 2016") says nothing checkable."""
+def not_a_sentence(sentence: str) -> bool:
+    """A run of names and figures ("Pag-Asa, Sürya, Payoke 2019 2016") says nothing checkable, and one word alone is
+    no answer (the model once answered "OUIANS." to a yes/no question, which its sources in another language could
+    not contradict); "14 dagen" is."""
     words = re.findall(r"\w+", sentence)
-    return len(words) > 3 and not any(w[0].islower() for w in words)
+    return len(words) < 2 or len(words) > 3 and not any(w[0].islower() for w in words)
 
 
 def context_lines(context: list[ScoredSentence]) -> str:
@@ -179,7 +182,7 @@ class VerifiedGeneration:
         if "?" in sentence:
             self.failure = f"a question, not an answer: {sentence}"
             return
-        if _mostly_names_and_numbers(sentence):
+        if not_a_sentence(sentence):
             self.failure = f"not a sentence: {sentence}"
             return
         lang = detect_language(sentence) if len(sentence.split()) >= _MIN_WORDS_TO_CHECK_LANGUAGE else UNKNOWN

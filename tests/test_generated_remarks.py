@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.generative import says_no_answer, without_judgement
+from assistant.generative import not_a_sentence, says_no_answer, without_judgement
 
 
 @pytest.mark.parametrize("sentence", [
@@ -38,3 +38,13 @@ def test_a_remark_that_the_text_answers_says_nothing(remark):
 def test_what_follows_a_remark_is_kept():
     assert without_judgement("Le texte indique que la réunion a eu lieu à Anvers.") == "La réunion a eu lieu à Anvers."
     assert without_judgement("Le texte répond à la question de savoir qui signe.") == "Le texte répond à la question de savoir qui signe."
+
+
+@pytest.mark.parametrize("sentence", ["OUIANS.", "Zwitserland.", "Pag-Asa, Sürya, Payoke 2019 2016."])
+def test_one_word_or_a_run_of_names_is_not_a_sentence(sentence):
+    assert not_a_sentence(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["14 dagen", "Het duurt 14 dagen.", "Koen Geens signed it."])
+def test_a_short_statement_is_a_sentence(sentence):
+    assert not not_a_sentence(sentence)
