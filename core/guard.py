@@ -5,8 +5,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from core.text import (
-    CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, counted_numbers, dates, fold_accents, months, months_named, names,
-    spelled_numbers,
+    CODE, JOINED_WORD, NUMBER, PREFIX, WORD, common_word, counted_numbers, dates, fold_accents, magnitudes, months, months_named,
+    names, spelled_numbers,
 )
 
 # Other names of places and peoples in the documents (folded first letters), so that "Anvers" or
@@ -88,6 +88,9 @@ def unsupported(
     # a number written out must count a unit in a source ("drie maanden" is no reading of "deux mois" nor of "L.311-3")
     source_counts = {n for text in sources for n in counted_numbers(text, digits=True)}
     missing += [n for n in sorted(counted_numbers(sentence)) if n not in source_counts]
+    # "honderd" is a number too, and no reading of "honderden" (the model made "hundreds of experts" a hundred)
+    source_magnitudes = source_numbers | {m for text in sources for m in magnitudes(text)}
+    missing += [m for m in sorted(magnitudes(sentence)) if m not in source_magnitudes]
     missing += _dates_not_in(sentence, sources)
     written = _as_written(sentence)
     return missing + sorted(

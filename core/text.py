@@ -165,6 +165,16 @@ _NOT_COUNTING = re.compile(
 )
 
 
+# "honderd", "cent", "thousand" alone (not "honderden", "hundreds", "des milliers", nor the "cent" of "pour cent", "per cent")
+_MAGNITUDE_OF = {"honderd": "100", "cent": "100", "hundred": "100", "duizend": "1000", "mille": "1000", "thousand": "1000"}
+_MAGNITUDE = re.compile(r"(?<!pour )(?<!per )\b(" + "|".join(_MAGNITUDE_OF) + r")\b", re.I)
+
+
+def magnitudes(text: str) -> set[str]:
+    """The hundreds and thousands `text` writes as a word, in digits ("honderd experts" → {"100"}; "honderden" → none)."""
+    return {_MAGNITUDE_OF[m.group(1).lower()] for m in _MAGNITUDE.finditer(text)}
+
+
 def spelled_numbers(text: str) -> set[str]:
     """The numbers `text` writes as words, in digits ("twee experts", "two ways" → {"2"})."""
     return {_VALUE_OF[m.group(1).lower()] for m in _SPELLED_NUMBER.finditer(text)}
