@@ -139,7 +139,7 @@ class Assistant:
     def _question_versions(self, prepared: Question) -> list[QueryVersion]:
         """The question in the languages of documents not machine-translated into its own yet, embedded; none when the
         LLM fails (the question is then searched as asked)."""
-        targets = untranslated_languages(self.store.documents(), prepared.lang)
+        targets = untranslated_languages(self.retriever.documents, prepared.lang)
         if not targets:
             return []
         self._translator = self._translator or Translator(self.settings, chat=self.chat_model())

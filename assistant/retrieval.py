@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.answer import Passage
 from assistant.question import QueryVersion
-from core.records import StoredChunk, twin_id
+from core.records import DocumentRecord, StoredChunk, twin_id
 from core.settings import Settings
 from core.text import months_named
 from models.language_offsets import load_offsets
@@ -82,7 +82,7 @@ class HybridRetriever:
         self.offsets = load_offsets(settings.language_offsets_file, store.embeddings.name)
         self._version: str | None = None
         self._keyword: KeywordIndex | None = None
-        self._documents: set[str] = set()
+        self._documents: dict[str, DocumentRecord] = {}  # the indexed documents, as of the last refresh
         self._vectors: ChunkVectors | None = None  # of all stored chunks, for their hubness
         self._hubness: Hubness | None = None
 
@@ -96,14 +96,21 @@ class HybridRetriever:
             self.store.reopen()
         changed = self.store.changed_since(self._version, version) if self._version is not None else None
         if changed is None:
-            self._documents = set(self.store.documents())
+            self._documents = self.store.documents()
             self._vectors = self.store.chunk_vectors()
         else:  # only this process wrote since: look at what it wrote
-            self._documents = self._documents - changed | set(self.store.documents(sorted(changed)))
+            kept = {doc_id: record for doc_id, record in self._documents.items() if doc_id not in changed}
+            self._documents = kept | self.store.documents(sorted(changed))
             self._vectors = self._vectors.replaced(changed, self.store.chunk_vectors(sorted(changed)))
         self._keyword = current_keyword_index(self.store, self.settings.keyword_index_dir, version, self._keyword)
         self._hubness = Hubness(self._vectors, self._documents, HUB_NEIGHBOURS)
         self._version = version
+
+    @property
+    def documents(self) -> dict[str, DocumentRecord]:
+        """The indexed documents' records, caught up with the store (one cheap call when nothing changed)."""
+        self.refresh()
+        return self._documents
 
     @property
     def corpus_terms(self) -> Vocabulary:
