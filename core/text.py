@@ -140,10 +140,10 @@ _SPELLED = {  # numbers written as words, in Dutch, French and English
     6: ("zes", "six"), 7: ("zeven", "sept", "seven"), 8: ("acht", "huit", "eight"), 9: ("negen", "neuf", "nine"),
     10: ("tien", "dix", "ten"), 12: ("twaalf", "douze", "twelve"), 20: ("twintig", "vingt", "twenty"),
 }
-NUMBER_WORDS = frozenset(
-    {word for words in _SPELLED.values() for word in words}
-    | {"honderd", "duizend", "miljoen", "cent", "mille", "million", "hundred", "thousand"}
-)
+# "honderd", "cent", "thousand" alone (not "honderden", "hundreds", "des milliers", nor the "cent" of "pour cent", "per cent")
+_MAGNITUDE_OF = {"honderd": "100", "cent": "100", "hundred": "100", "duizend": "1000", "mille": "1000", "thousand": "1000"}
+_MAGNITUDE = re.compile(r"(?<!pour )(?<!per )\b(" + "|".join(_MAGNITUDE_OF) + r")\b", re.I)
+NUMBER_WORDS = frozenset({word for words in _SPELLED.values() for word in words} | set(_MAGNITUDE_OF) | {"miljoen", "million"})
 _SPELLED_NUMBER = re.compile(r"\b(" + "|".join(word for words in _SPELLED.values() for word in words) + r")\b", re.I)
 _VALUE_OF = {word: str(value) for value, words in _SPELLED.items() for word in words}
 
@@ -163,11 +163,6 @@ _NOT_COUNTING = re.compile(
     r"\b\d{1,2}(?:er)?\.? (?:" + _MONTH_NAMES + r")\b|" + _NUMERIC_DATE.pattern + r"|\b\d{1,2}[:.h]\d{2}\b|" + CODE.pattern,
     re.I,
 )
-
-
-# "honderd", "cent", "thousand" alone (not "honderden", "hundreds", "des milliers", nor the "cent" of "pour cent", "per cent")
-_MAGNITUDE_OF = {"honderd": "100", "cent": "100", "hundred": "100", "duizend": "1000", "mille": "1000", "thousand": "1000"}
-_MAGNITUDE = re.compile(r"(?<!pour )(?<!per )\b(" + "|".join(_MAGNITUDE_OF) + r")\b", re.I)
 
 
 def magnitudes(text: str) -> set[str]:
