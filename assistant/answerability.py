@@ -23,8 +23,7 @@ from assistant.answer import Passage
 from assistant.answer_types import AnswerType, holds
 from assistant.evidence import ScoredSentence
 from core.files import write_atomically
-from core.languages import LANGUAGES
-from core.text import PREFIX, WORD, analyze
+from core.text import content_terms
 
 DEFAULT_PARAMETERS = Path(__file__).with_name("answerability.json")
 EXTRACTIVE_FEATURES = ["standout", "gap", "cross_lingual", "coverage", "evidence", "type_missing", "unknown_terms"]
@@ -46,14 +45,6 @@ class Signals:
     type_missing: float  # 1 when a date, name, place or quantity is asked and the evidence holds none
     unknown_terms: float  # share of the question's content words that occur nowhere in the documents
     declines: float | None = None  # generative mode: the LLM's probability that its sources do not give the answer
-
-
-def content_terms(text: str, lang: str) -> set[str]:
-    """The numbers and the beginnings of the content words (not question words: "quelle" is no more known to the
-    documents because a translated heading asks "Quelles sont ..."), so that nl/fr/en cognates meet."""
-    asking = LANGUAGES[lang].question_words if lang in LANGUAGES else frozenset()
-    content = " ".join(word for word in WORD.findall(text) if word.lower() not in asking)
-    return {w if w.isdigit() else w[:PREFIX] for w in analyze(content, lang)}
 
 
 def _stems(text: str, lang: str) -> set[str]:

@@ -25,11 +25,11 @@ from assistant.answer import Passage
 from assistant.answer_types import AnswerType, answer_type, holds
 from assistant.citations import MARKERS, CitationList
 from assistant.evidence import ScoredSentence
-from assistant.answerability import content_terms
 from core.guard import unsupported
 from assistant.prompts import NO_ANSWER, answer_after_judgement_prompt, answer_prompt, judge_prompt, question_block
 from core.languages import UNKNOWN, detect_language
 from core.sentences import split_sentences
+from core.text import content_terms
 from models.embeddings import ParagraphEmbeddings
 
 # What the model carries over from the judgement it has just given (the answer continues that conversation), although

@@ -80,6 +80,14 @@ def analyze(text: str, lang: str) -> list[str]:
     return _stemmed(_content_words(text, lang), lang)
 
 
+def content_terms(text: str, lang: str) -> set[str]:
+    """The numbers and the beginnings of the content words (not question words: "quelle" is no more known to the
+    documents because a translated heading asks "Quelles sont ..."), so that nl/fr/en cognates meet."""
+    asking = LANGUAGES[lang].question_words if lang in LANGUAGES else frozenset()
+    content = " ".join(word for word in WORD.findall(text) if word.lower() not in asking)
+    return {w if w.isdigit() else w[:PREFIX] for w in analyze(content, lang)}
+
+
 def analyze_for_all(text: str, lang: str) -> list[str]:
     """`text` (in `lang`) analysed as by `analyze`, then also stemmed as each other language would stem it: a name or
     term of a passage in another language is stemmed by that language's rules ("CoronaMelder", "coronabewijs": English

@@ -6,9 +6,10 @@ import pytest
 from assistant.answer import Passage
 from assistant.answer_types import AnswerType, answer_type, holds, is_statement
 from assistant.answerability import (
-    DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, content_terms, fit_fallback_threshold, fit_model, load_model,
+    DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, fit_fallback_threshold, fit_model, load_model,
 )
 from assistant.evidence import ScoredSentence, choose_sentences, holders_first
+from core.text import content_terms
 
 
 @pytest.mark.parametrize(
