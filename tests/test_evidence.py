@@ -1,5 +1,7 @@
 """Evidence chosen by code, on hand-made passages (fast, no models)."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from assistant.answer import Passage
@@ -80,17 +82,35 @@ def test_the_date_asked_is_found_in_the_next_passage_when_the_best_holds_none():
 
 def test_when_the_best_passage_holds_the_date_asked_another_passage_is_quoted_only_if_it_holds_one_too():
     best, second, third = passage("A.", rank=1), passage("B.", rank=2), passage("C.", rank=3)
-    question = "Wanneer werd de verklaring ondertekend?"
+    question = "Wanneer werden de verklaringen van de ministers ondertekend?"
     ranked = [
         sentence(best, "De verklaring werd op 2 december 2016 ondertekend.", 0.90),
         sentence(second, "De verklaring werd door de drie ministers ondertekend.", 0.89),
-        sentence(third, "Een nieuwe verklaring volgde op 30 september 2019.", 0.89),
+        sentence(third, "Een nieuwe verklaring van de ministers volgde op 30 september 2019.", 0.89),
     ]
-    chosen = [s.text for s in choose_sentences(ranked, AnswerType.DATE, question)]
-    assert chosen == ["De verklaring werd op 2 december 2016 ondertekend.", "Een nieuwe verklaring volgde op 30 september 2019."]
+    chosen = [s.text for s in choose_sentences(ranked, AnswerType.DATE, question, "nl")]
+    assert chosen == ["De verklaring werd op 2 december 2016 ondertekend.", ranked[2].text]
     undated = [sentence(best, "De verklaring werd plechtig ondertekend.", 0.90), *ranked[1:]]
     # the best holds no date: the sentence that does comes with it, the second passage's makes way (two passages at most)
     assert [s.passage.rank for s in choose_sentences(undated, AnswerType.DATE, question)] == [1, 3]
+
+
+def test_a_second_passage_is_quoted_only_when_it_names_more_of_what_is_asked():
+    """coronamelder-faq tune nl-005: the best passage says the codes are kept 14 days on the phone; the next one says it
+    again about other codes, and its quote was a second citation that did not answer."""
+    best, second = passage("A.", rank=1), passage("B.", rank=2)
+    question = "Hoeveel dagen worden de via bluetooth uitgewisselde codes op je telefoon bewaard?"
+    answer = sentence(best, "Die codes zijn dan 14 dagen op jouw telefoon bewaard.", 0.90)
+    again = sentence(second, "TEKs worden 14 dagen op de telefoon van de gebruiker bewaard.", 0.89)
+    assert choose_sentences([answer, again], AnswerType.QUANTITY, question, "nl") == [answer]
+    more = sentence(second, "Via bluetooth worden 14 dagen lang codes uitgewisseld.", 0.89)  # bluetooth, asked about too
+    assert choose_sentences([answer, more], AnswerType.QUANTITY, question, "nl") == [answer, more]
+    # the quote's machine translation into the asker's language counts as well
+    french = replace(second, lang="fr")
+    translated = ScoredSentence(french, "Les codes sont échangés par ondes radio.", 0.89, 0.89, np.zeros(3), 0,
+                                translation="De codes worden via bluetooth uitgewisseld.")
+    assert choose_sentences([answer, replace(translated, translation=None)], AnswerType.OTHER, question, "nl") == [answer]
+    assert choose_sentences([answer, translated], AnswerType.OTHER, question, "nl") == [answer, translated]
 
 
 def test_a_heading_line_is_not_quoted_however_long_but_a_list_after_a_colon_is():
