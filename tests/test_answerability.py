@@ -155,7 +155,19 @@ def test_passages_that_hold_the_asked_form_come_first():
     second.text = "Bel 0800-1280 als je hulp nodig hebt."
     reordered = holders_first([first, second, third], AnswerType.PHONE)
     assert [(p.chunk_id, p.rank) for p in reordered] == [("b", 1), ("a", 2), ("c", 3)]
-    assert holders_first([first, second, third], AnswerType.DATE) == [first, second, third]
+    assert holders_first([first, second, third], AnswerType.OTHER) == [first, second, third]
+
+
+def test_passages_that_hold_the_date_asked_come_first_among_those_searched_for_sentences():
+    """bundled tune nl-003: "Wanneer zou de brochure verschijnen?" ranked the passage saying "eind november" third,
+    below two about the brochure's contents, and the answer quoted those."""
+    first, second, third, fourth = passage(1, "a"), passage(2, "b"), passage(3, "c"), passage(4, "d")
+    third.text = "La brochure sera disponible fin novembre 2016."
+    fourth.text = "La réunion a eu lieu le 2 décembre 2016."
+    reordered = holders_first([first, second, third, fourth], AnswerType.DATE)
+    assert [(p.chunk_id, p.rank) for p in reordered] == [("c", 1), ("a", 2), ("b", 3), ("d", 4)]
+    undated = passage(3, "e")
+    assert holders_first([first, second, undated, fourth], AnswerType.DATE) == [first, second, undated, fourth]  # 4th: not searched
 
 
 def test_other_passages_are_quoted_only_when_they_score_as_well():
