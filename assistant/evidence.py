@@ -15,8 +15,10 @@ passages at most, those that hold what is asked first, then the best-ranked (`_P
 when its quotes name something the question asks about that the first one's do not (`_adds_to`). When the best sentence
 and another of the closest are items of one list, the list is what answers: all its items are quoted, with the
 line that introduces it (the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these
-were nor the others). A sentence that opens by pointing back at the one before it ("Dan krijg je geen melding", "Nee, ...",
-"Dans ce cas, ...") comes with that one, even when it is a question: an FAQ's answer says nothing without it.
+were nor the others); so is it when the best sentence is that line. A sentence that opens by pointing back at the one
+before it ("Dan krijg je geen melding", "Nee, ...", "Dans ce cas, ...") comes with that one, even when it is a question:
+an FAQ's answer says nothing without it; one that goes on from a quoted one ("Of bij een nieuwe coronavariant ...")
+comes after it.
 Whether the documents answer at all is decided in `answerability`.
 """
 
@@ -57,6 +59,19 @@ _POINTS_BACK = re.compile(
     r"|otherwise|yes|no)\b",
     re.IGNORECASE,
 )
+
+
+# A sentence that opens with "or", "and" or "but" goes on from the one before it, which without it says only half: "De app
+# kan weer worden aangezet als de situatie daarom vraagt, bijvoorbeeld bij een opleving van het virus. Of bij een nieuwe
+# coronavariant die mensen erger ziek maakt." ("En" opens French sentences as a preposition: "En 2016, ...".)
+_GOES_ON = {
+    "nl": re.compile(r"(?:of|en|maar)\b", re.IGNORECASE),
+    "fr": re.compile(r"(?:ou|et|mais)\b", re.IGNORECASE),
+    "en": re.compile(r"(?:or|and|but)\b", re.IGNORECASE),
+}
+# A sentence that introduces a list: it ends with a colon, or a line of it does and short items follow in it ("... bewijs
+# je dat je:\n• Volledig gevaccineerd bent", the items too short to be sentences of their own).
+_LEADS_IN = re.compile(r":[ \t]*(?:\n|$)")
 
 
 @dataclass(eq=False)  # compared by identity: one sentence of one retrieval
@@ -143,8 +158,10 @@ def choose_sentences(
         chosen += ([s for s in close if s.passage is best.passage] or close)[:1]
     if kind is not AnswerType.OTHER and any(s.passage is best.passage and holds(s.text, kind, question) for s in chosen):
         chosen = [s for s in chosen if s.passage is best.passage or holds(s.text, kind, question)]
-    if sum(s.passage is best.passage and is_list_item(s.text) for s in statements[:_CLOSE_CANDIDATES]) >= 2 and is_list_item(best.text):
-        whole = _list_with_lead_in(best, ranked)
+    listed = sum(s.passage is best.passage and is_list_item(s.text) for s in statements[:_CLOSE_CANDIDATES]) >= 2
+    first_item = _after(best, ranked) if _LEADS_IN.search(best.text) else None
+    if listed and is_list_item(best.text) or first_item is not None and is_list_item(first_item.text):
+        whole = _list_with_lead_in(best if is_list_item(best.text) else first_item, ranked)
         chosen = [s for s in chosen if s.passage is not best.passage or not is_list_item(s.text)] + whole
     chosen = [s for s in chosen if s.passage is best.passage or s.passage.score >= best.passage.score - _RETRIEVAL_SCORE_MARGIN]
 
@@ -158,6 +175,7 @@ def choose_sentences(
     if fixed_form and not any(holds(s.text, kind) for s in chosen):
         return []  # the address or number asked is in no sentence close enough to quote: another one's is no answer
     chosen += [before for s in chosen if _POINTS_BACK.match(s.text.strip()) and (before := _before(s, ranked)) is not None]
+    chosen += [after for s in chosen if (after := _after(s, ranked)) is not None and _goes_on(after)]
     return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
 
 
@@ -181,16 +199,27 @@ def _before(sentence: ScoredSentence, ranked: list[ScoredSentence]) -> ScoredSen
     return next((s for s in ranked if s.passage is sentence.passage and s.position == sentence.position - 1), None)
 
 
+def _after(sentence: ScoredSentence, ranked: list[ScoredSentence]) -> ScoredSentence | None:
+    """The sentence after `sentence` in its passage."""
+    return next((s for s in ranked if s.passage is sentence.passage and s.position == sentence.position + 1), None)
+
+
+def _goes_on(sentence: ScoredSentence) -> bool:
+    """Whether `sentence` opens with a conjunction that carries on the sentence before it."""
+    opening = _GOES_ON.get(sentence.passage.lang)
+    return opening is not None and bool(opening.match(sentence.text.strip()))
+
+
 def _list_with_lead_in(item: ScoredSentence, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
-    """The items of the list `item` is in (the run of items around it in its passage), after the sentence ending
-    with a colon that introduces them, if there is one."""
+    """The items of the list `item` is in (the run of items around it in its passage), after the sentence that
+    introduces them (a line ending with a colon), if there is one."""
     at = {s.position: s for s in ranked if s.passage is item.passage}
     first = last = item.position
     while first - 1 in at and is_list_item(at[first - 1].text):
         first -= 1
     while last + 1 in at and is_list_item(at[last + 1].text):
         last += 1
-    if first - 1 in at and at[first - 1].text.rstrip().endswith(":"):
+    if first - 1 in at and _LEADS_IN.search(at[first - 1].text):
         first -= 1
     return [at[position] for position in range(first, last + 1)]
 

@@ -154,3 +154,35 @@ def test_a_sentence_that_points_back_comes_with_the_one_before_it_even_a_questio
     assert [s.text for s in choose_sentences(ranked)] == ["Fietste iemand voorbij?", "Dan krijg je geen melding: jullie waren te kort bij elkaar."]
     ranked[0].text = "Je krijgt geen melding: jullie waren te kort bij elkaar."
     assert [s.text for s in choose_sentences(ranked)] == ["Je krijgt geen melding: jullie waren te kort bij elkaar."]
+
+
+def test_a_sentence_that_introduces_a_list_comes_with_the_list():
+    """"Met de CoronaCheck-app bewijs je dat je:" with its first, short, item, then the others: the period asked
+    ("Afgelopen 6 maanden") is in an item that alone ranked too low to quote."""
+    p = passage("A: • B • C • D. E.")
+    lead_in = "Met de CoronaCheck-app bewijs je dat je:\n• Volledig gevaccineerd bent"
+    items = ["• Afgelopen 6 maanden hersteld bent van corona", "• Negatief op corona getest bent."]
+    ranked = [
+        sentence(p, lead_in, 0.90, 0), sentence(p, "Je kunt ook een QR-code aanmaken om mee te reizen.", 0.87, 3),
+        sentence(p, items[0], 0.86, 1), sentence(p, items[1], 0.82, 2),
+    ]
+    assert [s.text for s in choose_sentences(ranked)][:3] == [lead_in, *items]
+    ranked[0].text = "Met de CoronaCheck-app bewijs je dat je gevaccineerd bent."  # no lead-in: its neighbour only
+    assert items[1] not in [s.text for s in choose_sentences(ranked)]
+
+
+def test_a_sentence_that_opens_with_or_and_or_but_comes_after_the_one_it_goes_on_from():
+    p = passage("A. B. C.")
+    goes_on = "Of bij een nieuwe coronavariant die mensen erger ziek maakt."
+    ranked = [
+        sentence(p, "De app kan weer worden aangezet als de situatie daarom vraagt, bijvoorbeeld bij een opleving.", 0.90, 1),
+        sentence(p, "CoronaMelder wordt tijdelijk stopgezet.", 0.86, 0), sentence(p, goes_on, 0.80, 2),
+    ]
+    assert [s.text for s in choose_sentences(ranked)][-1] == goes_on
+    french = replace(p, lang="fr")
+    en_2016 = "En 2016, une seconde table ronde fut organisée."  # "en" opens a French sentence as a preposition
+    ranked = [
+        sentence(french, "Une première réunion fut organisée à Anvers.", 0.90, 1),
+        sentence(french, "Les partenaires se sont rencontrés.", 0.86, 0), sentence(french, en_2016, 0.70, 2),
+    ]
+    assert en_2016 not in [s.text for s in choose_sentences(ranked)]
