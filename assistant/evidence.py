@@ -10,7 +10,8 @@ those of the next best that score as well (quoting one passage only lifted citat
 name, a place or a quantity that none of these holds, the best-scoring sentence that holds one and scores
 nearly as well (`_CARRIER_MARGIN`), first from the same passage. When the best passage's quotes hold what is
 asked, another passage's sentence is quoted only if it holds it too; and another passage is quoted at all only
-when retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`); quotes come from two
+when retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`), or when it is of the same
+document and holds what is asked (a story's later paragraph says where the person its first names lives); quotes come from two
 passages at most, those that hold what is asked first, then the best-ranked (`_PASSAGES_QUOTED`), and the second only
 when its quotes name something the question asks about that the first one's do not (`_adds_to`). When the best sentence
 and another of the closest are items of one list, the list is what answers: all its items are quoted, with the
@@ -152,9 +153,13 @@ def choose_sentences(
     neighbour = max(neighbours, key=lambda s: s.score, default=None)
     if neighbour is not None and neighbour not in chosen:
         chosen.append(neighbour)
+    chosen = [s for s in chosen if _scored_near(s.passage, best.passage)]
     if kind is not AnswerType.OTHER and not any(holds(s.text, kind, question) for s in chosen):
         carriers = [s for s in statements if s not in chosen and holds(s.text, kind, question)]
-        close = [s for s in carriers if s.score >= best.score - _CARRIER_MARGIN]
+        close = [
+            s for s in carriers
+            if s.score >= best.score - _CARRIER_MARGIN and (_scored_near(s.passage, best.passage) or s.passage.doc_id == best.passage.doc_id)
+        ]
         chosen += ([s for s in close if s.passage is best.passage] or close)[:1]
     if kind is not AnswerType.OTHER and any(s.passage is best.passage and holds(s.text, kind, question) for s in chosen):
         chosen = [s for s in chosen if s.passage is best.passage or holds(s.text, kind, question)]
@@ -163,7 +168,6 @@ def choose_sentences(
     if listed and is_list_item(best.text) or first_item is not None and is_list_item(first_item.text):
         whole = _list_with_lead_in(best if is_list_item(best.text) else first_item, ranked)
         chosen = [s for s in chosen if s.passage is not best.passage or not is_list_item(s.text)] + whole
-    chosen = [s for s in chosen if s.passage is best.passage or s.passage.score >= best.passage.score - _RETRIEVAL_SCORE_MARGIN]
 
     def holds_what_is_asked(rank: int) -> bool:
         return kind is not AnswerType.OTHER and any(s.passage.rank == rank and holds(s.text, kind, question) for s in chosen)
@@ -177,6 +181,11 @@ def choose_sentences(
     chosen += [before for s in chosen if _POINTS_BACK.match(s.text.strip()) and (before := _before(s, ranked)) is not None]
     chosen += [after for s in chosen if (after := _after(s, ranked)) is not None and _goes_on(after)]
     return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
+
+
+def _scored_near(passage: Passage, best: Passage) -> bool:
+    """Whether retrieval scored `passage` nearly as well as `best` (`_RETRIEVAL_SCORE_MARGIN`), or better."""
+    return passage is best or passage.score >= best.score - _RETRIEVAL_SCORE_MARGIN
 
 
 def _adds_to(chosen: list[ScoredSentence], first: int, second: int, question: str, lang: str) -> bool:

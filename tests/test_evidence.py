@@ -80,6 +80,22 @@ def test_the_date_asked_is_found_in_the_next_passage_when_the_best_holds_none():
     assert "Sinds 1 januari 2021 is de app minder gebruikt." not in chosen  # too far below the best to be its answer
 
 
+def test_the_place_asked_is_found_in_a_passage_of_the_same_document_that_retrieval_scored_well_below():
+    """coronamelder-faq tune fr-019, "Dans quelle ville habite Esther van Gorkum ?": her story's first passage names her
+    in full and ranks first; "Esther woont ... in Arnhem." is in its third. Another document's passage scored as low
+    gives no answer carrier."""
+    story, answer = passage("A. B.", dense=0.88, rank=1), passage("C.", dense=0.84, rank=2)
+    ranked = [
+        sentence(story, "Daarom liet lerares Esther van Gorkum zich testen op corona.", 0.90, 0),
+        sentence(answer, "Esther woont samen met haar vriend en twee kinderen in Arnhem.", 0.89),
+        sentence(story, "Ze was een beetje verkouden en had last van haar keel.", 0.87, 1),
+    ]
+    question = "Dans quelle ville habite Esther van Gorkum ?"
+    assert ranked[1].text in [s.text for s in choose_sentences(ranked, AnswerType.PLACE, question, "fr")]
+    ranked[1].passage = replace(answer, doc_id="other", chunk_id="other:2")
+    assert ranked[1].text not in [s.text for s in choose_sentences(ranked, AnswerType.PLACE, question, "fr")]
+
+
 def test_when_the_best_passage_holds_the_date_asked_another_passage_is_quoted_only_if_it_holds_one_too():
     best, second, third = passage("A.", rank=1), passage("B.", rank=2), passage("C.", rank=3)
     question = "Wanneer werden de verklaringen van de ministers ondertekend?"
