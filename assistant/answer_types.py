@@ -45,8 +45,10 @@ _CUES = {
     r"|sinds wanneer|quand|quelle date|en quelle année|(?:en|de) quel mois|depuis quand|à quelle date",
     AnswerType.PLACE: r"where|in which (?:city|country|town)|waar|in welke (?:stad|plaats|gemeente)|welk land|où"
     r"|dans quelle (?:ville|commune)|quel pays",
-    AnswerType.ENTITY: r"who|whom|whose|which (?:organisation|organization|minister|authority|company)|wie"
-    r"|welke (?:organisatie|minister|instantie)|welk bedrijf|qui|quel(?:le)? (?:organisation|ministre|autorité|entreprise|société)",
+    # "which (European training) body": up to two words before the kind of body, which ends a Dutch compound ("opleidingsinstantie")
+    AnswerType.ENTITY: r"who|whom|whose|which (?:\w+ ){0,2}(?:organi[sz]ations?|agency|body|institution|minister|authority|company)"
+    r"|wie|welke (?:\w+ ){0,2}\w*(?:organisatie|minister|instantie|instelling|autoriteit)|welk (?:\w+ ){0,2}\w*bedrijf|qui"
+    r"|quel(?:le)?s? (?:\w+ ){0,2}(?:organisations?|organismes?|agences?|institutions?|ministres?|autorités?|entreprises?|sociétés?)",
 }
 _PATTERNS = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in _CUES.items()}
 # "who", "qui", "where", "waar", "when", "quand", ... also open relative and other clauses ("les intervenants qui

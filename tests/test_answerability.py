@@ -50,6 +50,11 @@ from core.text import content_terms
         ("D'où vient le financement ?", AnswerType.PLACE),
         ("What did the partners agree to produce, and when was it expected?", AnswerType.DATE),
         ("Selon le communiqué, qui a signé pour le Luxembourg ?", AnswerType.ENTITY),
+        # the kind of body asked for can come after an adjective or two, and end a Dutch compound
+        ("Bij de activiteiten van welke Europese opleidingsinstantie zouden trainingen kunnen aanhaken?", AnswerType.ENTITY),
+        ("Which European training agency could joint courses build on?", AnswerType.ENTITY),
+        ("À quelle agence européenne les formations pourraient-elles se rattacher ?", AnswerType.ENTITY),
+        ("Welke Europese landen doen mee?", AnswerType.OTHER),
     ],
 )
 def test_answer_types(question, kind):
