@@ -19,7 +19,7 @@ line that introduces it (the declaration's tasks of the ad hoc group: one item q
 were nor the others); so is it when the best sentence is that line. A sentence that opens by pointing back at the one
 before it ("Dan krijg je geen melding", "Nee, ...", "Dans ce cas, ...") comes with that one, even when it is a question:
 an FAQ's answer says nothing without it; one that goes on from a quoted one ("Of bij een nieuwe coronavariant ...")
-comes after it.
+comes after it, and so do the other sentences of a quoted list item.
 Whether the documents answer at all is decided in `answerability`.
 """
 
@@ -180,6 +180,7 @@ def choose_sentences(
         return []  # the address or number asked is in no sentence close enough to quote: another one's is no answer
     chosen += [before for s in chosen if _POINTS_BACK.match(s.text.strip()) and (before := _before(s, ranked)) is not None]
     chosen += [after for s in chosen if (after := _after(s, ranked)) is not None and _goes_on(after)]
+    chosen += [rest for s in chosen if is_list_item(s.text) for rest in _rest_of_item(s, ranked)]
     return sorted(set(chosen), key=lambda s: (s.passage.rank, s.position))
 
 
@@ -217,6 +218,21 @@ def _goes_on(sentence: ScoredSentence) -> bool:
     """Whether `sentence` opens with a conjunction that carries on the sentence before it."""
     opening = _GOES_ON.get(sentence.passage.lang)
     return opening is not None and bool(opening.match(sentence.text.strip()))
+
+
+def _rest_of_item(item: ScoredSentence, ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentences after the first of a list's item, up to its end (the next item or line break): "• In 2016 nam
+    UNODC Goodwill ambassadeur, Ozark Henry, deel aan een Benelux-opleidingsdag ... Het was de eerste keer dat ..."."""
+    start = item.passage.text.find(item.text)
+    if start < 0:
+        return []
+    line = item.passage.text[start:].split("\n", 1)[0]
+    at = {s.position: s for s in ranked if s.passage is item.passage}
+    rest, position = [], item.position + 1
+    while position in at and not is_list_item(at[position].text) and at[position].text in line:
+        rest.append(at[position])
+        position += 1
+    return rest
 
 
 def _list_with_lead_in(item: ScoredSentence, ranked: list[ScoredSentence]) -> list[ScoredSentence]:

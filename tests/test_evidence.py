@@ -202,3 +202,15 @@ def test_a_sentence_that_opens_with_or_and_or_but_comes_after_the_one_it_goes_on
         sentence(french, "Les partenaires se sont rencontrés.", 0.86, 0), sentence(french, en_2016, 0.70, 2),
     ]
     assert en_2016 not in [s.text for s in choose_sentences(ranked)]
+
+
+def test_a_quoted_list_item_comes_whole_to_its_end():
+    """bundled tune nl-032, "Wat was er nieuw aan de Benelux-trainingsdag van 2016?": the item's second sentence says."""
+    first = "• In 2016 nam Ozark Henry deel aan een Benelux-opleidingsdag voor hulpverleners."
+    rest = "Het was de eerste keer dat hulpverleners uit de drie landen samen ervaringen uitwisselden."
+    after = "Hulpverleners willen elkaar vaker ontmoeten."
+    before = "De Benelux organiseert sinds 2012 opleidingen."
+    p = passage(f"{before}\n{first} {rest}\n{after}")
+    ranked = [sentence(p, first, 0.90, 1), sentence(p, before, 0.85, 0), sentence(p, rest, 0.80, 2), sentence(p, after, 0.79, 3)]
+    chosen = [s.text for s in choose_sentences(ranked)]
+    assert rest in chosen and after not in chosen
