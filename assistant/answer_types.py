@@ -73,6 +73,14 @@ _LINK_LINE = re.compile(
 )
 _CRUMB = re.compile(r"\s[>»/|]\s")
 _MIN_STATEMENT_WORDS = 4
+_INTERROGATIVE = (
+    r"(?:what|when|where|who|whom|whose|which|how|why|wat|wanneer|waar\w*|wie|welke?|hoe|waarom|que|quoi|quand|où|qui"
+    r"|quel(?:le)?s?|comment|pourquoi|combien|lequel|laquelle)"
+)
+_PREPOSITION = r"(?:on|in|at|to|for|from|by|with|under|op|aan|van|voor|met|door|onder|bij|à|en|de|dans|sur|pour|par|avec|sous)"
+# where a second question starts: after "and" ("en", "et") or a semicolon, an interrogative, a preposition before it at most
+_SECOND_QUESTION = re.compile(rf"\s*(?:,?\s+(?:and|en|et)|;)\s+(?=(?:{_PREPOSITION}\s+)?{_INTERROGATIVE}\b)", re.IGNORECASE)
+_MIN_PART_WORDS = 3
 _MAX_HEADING_WORDS = 6  # a short line without a closing stop is a heading
 _CLOSING = (".", "!", ":", ";", "»", "”", '"', ")")
 
@@ -82,6 +90,13 @@ def answer_type(question: str) -> AnswerType:
         if any(_asks(question, cue) for cue in pattern.finditer(question)):
             return kind
     return AnswerType.OTHER
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a compound question asks, each alone: "In welke stad vond de eerste bijeenkomst plaats, en
+    waarover ging de rondetafel die een jaar later volgde?" asks two ("..., and on which day ...", "...; qui ...")."""
+    parts = [part.strip() for part in _SECOND_QUESTION.split(question)]
+    return parts if len(parts) > 1 and all(len(WORD.findall(part)) >= _MIN_PART_WORDS for part in parts) else [question]
 
 
 def _asks(question: str, cue: re.Match) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.answer import Answer, Evidence, Mode, Passage
 from assistant.citations import CitationList
-from assistant.answer_types import FORMS, answer_type
+from assistant.answer_types import FORMS, AnswerType, answer_type, question_parts
 from assistant.answerability import DEFAULT_PARAMETERS, Signals, generative_path, load_model, signals
 from assistant.evidence import ScoredSentence, choose_sentences, holders_first, rank_sentences, unknown_numbers
 from assistant.extractive import extractive_text
@@ -163,8 +163,7 @@ class Assistant:
         retrieved = self.retriever.retrieve(prepared.search_text, prepared.lang, self.settings.top_k, vector, versions)
         kind = answer_type(prepared.text)
         passages = holders_first(retrieved.passages, kind)
-        ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
-        chosen = choose_sentences(ranked, kind, prepared.text, prepared.lang)
+        chosen = self._evidence(passages, prepared, vector, kind)
         if not chosen:
             missing = f"no passage close enough to quote holds what is asked ({kind.value})" if kind in FORMS else "no statement to quote"
             return _Found(passages, chosen, None, missing, translation_s)
@@ -174,6 +173,18 @@ class Assistant:
             prepared.text, prepared.lang, retrieved.passages, retrieved.background, chosen, kind, self.retriever.corpus_terms
         )
         return _Found(passages, chosen, observed, translation_s=translation_s)
+
+    def _evidence(self, passages: list[Passage], prepared: Question, vector: np.ndarray, kind: AnswerType) -> list[ScoredSentence]:
+        """The sentences to quote: for a compound question, those each of its questions finds as well."""
+        ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
+        chosen = {(s.passage.rank, s.position): s for s in choose_sentences(ranked, kind, prepared.text, prepared.lang)}
+        parts = question_parts(prepared.text)
+        for part in parts if len(parts) > 1 else []:
+            part_vector = np.asarray(self.embeddings.embed_query(part))
+            ranked = rank_sentences(self.store, passages, part, prepared.lang, part_vector)
+            for s in choose_sentences(ranked, answer_type(part), part, prepared.lang):
+                chosen.setdefault((s.passage.rank, s.position), s)
+        return sorted(chosen.values(), key=lambda s: (s.passage.rank, s.position))
 
     def _judged(self, found: "_Found", mode: Mode) -> bool:
         """Whether the LLM's judgement joins the signals: generative mode, signals to join, a judge."""

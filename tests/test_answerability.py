@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from assistant.answer import Passage
-from assistant.answer_types import AnswerType, answer_type, holds, is_statement
+from assistant.answer_types import AnswerType, answer_type, holds, is_statement, question_parts
 from assistant.answerability import (
     DEFAULT_PARAMETERS, EXTRACTIVE_FEATURES, Signals, fit_fallback_threshold, fit_model, load_model,
 )
@@ -59,6 +59,23 @@ from core.text import content_terms
 )
 def test_answer_types(question, kind):
     assert answer_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    "question, parts",
+    [
+        ("In welke stad vond de bijeenkomst plaats, en waarover ging de rondetafel?",
+         ["In welke stad vond de bijeenkomst plaats", "waarover ging de rondetafel?"]),
+        ("On what date was the seminar held, and on which day was the declaration signed?",
+         ["On what date was the seminar held", "on which day was the declaration signed?"]),
+        ("Quel pays a pris la tête d'EMPACT, et quel service a renforcé ses effectifs ?",
+         ["Quel pays a pris la tête d'EMPACT", "quel service a renforcé ses effectifs ?"]),
+        ("Which ministers signed and when?", ["Which ministers signed and when?"]),  # too short to be a question of its own
+        ("Wie werkten samen en wisselden informatie uit?", ["Wie werkten samen en wisselden informatie uit?"]),
+    ],
+)
+def test_a_compound_question_is_cut_into_the_questions_it_asks(question, parts):
+    assert question_parts(question) == parts
 
 
 def test_holds_looks_beyond_what_the_question_says():

@@ -57,6 +57,17 @@ def test_french_question_about_the_dutch_only_press_release_cites_it(assistant):
     check_citations(answer)
 
 
+def test_each_question_of_a_compound_one_finds_its_own_evidence(assistant):
+    """The seminar's date is in one passage, the day of the 2019 conference in another document."""
+    answer = assistant.ask(
+        "Op welke datum vond het Benelux-seminar over kinderuitbuiting plaats, en op welke internationale dag werd de "
+        "conferentie van 2019 georganiseerd?", mode=Mode.EXTRACTIVE,
+    )
+    assert not answer.refused
+    assert "17 november 2017" in answer.text and "Mensenrechten" in answer.text
+    check_citations(answer)
+
+
 def test_extractive_answer_quotes_the_source(assistant):
     answer = assistant.ask("Wanneer werd de intentieverklaring in Luxemburg ondertekend?", mode=Mode.EXTRACTIVE)
     assert not answer.refused and answer.citations
