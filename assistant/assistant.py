@@ -179,11 +179,11 @@ class Assistant:
         ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
         chosen = {(s.passage.rank, s.position): s for s in choose_sentences(ranked, kind, prepared.text, prepared.lang)}
         parts = question_parts(prepared.text)
-        for part in parts if len(parts) > 1 else []:
-            part_vector = np.asarray(self.embeddings.embed_query(part))
-            ranked = rank_sentences(self.store, passages, part, prepared.lang, part_vector)
-            for s in choose_sentences(ranked, answer_type(part), part, prepared.lang):
-                chosen.setdefault((s.passage.rank, s.position), s)
+        if len(parts) > 1:
+            for part in parts:
+                ranked = rank_sentences(self.store, passages, part, prepared.lang, np.asarray(self.embeddings.embed_query(part)))
+                for s in choose_sentences(ranked, answer_type(part), part, prepared.lang):
+                    chosen.setdefault((s.passage.rank, s.position), s)
         return sorted(chosen.values(), key=lambda s: (s.passage.rank, s.position))
 
     def _judged(self, found: "_Found", mode: Mode) -> bool:
