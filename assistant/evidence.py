@@ -227,11 +227,10 @@ def _rest_of_item(item: ScoredSentence, ranked: list[ScoredSentence]) -> list[Sc
     if start < 0:
         return []
     line = item.passage.text[start:].split("\n", 1)[0]
-    at = {s.position: s for s in ranked if s.passage is item.passage}
-    rest, position = [], item.position + 1
-    while position in at and not is_list_item(at[position].text) and at[position].text in line:
-        rest.append(at[position])
-        position += 1
+    rest, after = [], _after(item, ranked)
+    while after is not None and not is_list_item(after.text) and after.text in line:
+        rest.append(after)
+        after = _after(after, ranked)
     return rest
 
 
