@@ -10,6 +10,7 @@ from "holds none".
 import re
 from enum import Enum
 
+from core.languages import LANGUAGES
 from core.text import JOINED_WORD, PHONE_NUMBER, PREFIX, WORD, counted_things, fold_accents, names, quantities, times
 
 
@@ -73,10 +74,7 @@ _LINK_LINE = re.compile(
 )
 _CRUMB = re.compile(r"\s[>»/|]\s")
 _MIN_STATEMENT_WORDS = 4
-_INTERROGATIVE = (
-    r"(?:what|when|where|who|whom|whose|which|how|why|wat|wanneer|waar\w*|wie|welke?|hoe|waarom|que|quoi|quand|où|qui"
-    r"|quel(?:le)?s?|comment|pourquoi|combien|lequel|laquelle)"
-)
+_INTERROGATIVE = "(?:" + "|".join(sorted({w for lang in LANGUAGES.values() for w in lang.question_words}, key=len, reverse=True)) + ")"
 _PREPOSITION = r"(?:on|in|at|to|for|from|by|with|under|op|aan|van|voor|met|door|onder|bij|à|en|de|dans|sur|pour|par|avec|sous)"
 # where a second question starts: after "and" ("en", "et") or a semicolon, an interrogative, a preposition before it at most
 _SECOND_QUESTION = re.compile(rf"\s*(?:,?\s+(?:and|en|et)|;)\s+(?=(?:{_PREPOSITION}\s+)?{_INTERROGATIVE}\b)", re.IGNORECASE)

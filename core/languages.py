@@ -21,7 +21,8 @@ class Language:
 
 _QUESTION_WORDS = {
     lang: frozenset(words.split()) for lang, words in {
-        "nl": "wie wiens wat welk welke waar wanneer hoeveel hoe waarom waarover waarmee waardoor waarin waaruit waarvoor waarop",
+        "nl": "wie wiens wat welk welke waar wanneer hoeveel hoe waarom waarover waarmee waardoor waarin waaruit waarvoor waarop"
+              " waaraan waarbij waarna waartoe waarvan",
         "fr": "qui que quoi quel quelle quels quelles où quand combien comment pourquoi lequel laquelle lesquels lesquelles",
         "en": "who whom whose what which where when how why",
     }.items()

@@ -70,6 +70,9 @@ def test_answer_types(question, kind):
          ["On what date was the seminar held", "on which day was the declaration signed?"]),
         ("Quel pays a pris la tête d'EMPACT, et quel service a renforcé ses effectifs ?",
          ["Quel pays a pris la tête d'EMPACT", "quel service a renforcé ses effectifs ?"]),
+        ("Hoeveel landen deden mee, en hoeveel experts waren er?", ["Hoeveel landen deden mee", "hoeveel experts waren er?"]),
+        ("Waar vond het overleg plaats en waarschijnlijk ook de opleiding?",  # "waar..." that asks nothing
+         ["Waar vond het overleg plaats en waarschijnlijk ook de opleiding?"]),
         ("Which ministers signed and when?", ["Which ministers signed and when?"]),  # too short to be a question of its own
         ("Wie werkten samen en wisselden informatie uit?", ["Wie werkten samen en wisselden informatie uit?"]),
     ],
