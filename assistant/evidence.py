@@ -13,7 +13,8 @@ asked, another passage's sentence is quoted only if it holds it too; and another
 when retrieval scored it nearly as well as the best sentence's (`_RETRIEVAL_SCORE_MARGIN`), or when it is of the same
 document and holds what is asked (a story's later paragraph says where the person its first names lives); quotes come from two
 passages at most, those that hold what is asked first, then the best-ranked (`_PASSAGES_QUOTED`), and the second only
-when its quotes name something the question asks about that the first one's do not (`_adds_to`). When the best sentence
+when its quotes name something the question asks about that the first one's do not (`_adds_to`), and not when the first's
+hold the date, place, quantity or form asked and its own hold none. When the best sentence
 and another of the closest are items of one list, the list is what answers: all its items are quoted, with the
 line that introduces it (the declaration's tasks of the ad hoc group: one item quoted said neither whose tasks these
 were nor the others); so is it when the best sentence is that line. A sentence that opens by pointing back at the one
@@ -172,8 +173,13 @@ def choose_sentences(
     def holds_what_is_asked(rank: int) -> bool:
         return kind is not AnswerType.OTHER and any(s.passage.rank == rank and holds(s.text, kind, question) for s in chosen)
 
+    def answers_alone(first: int, second: int) -> bool:
+        # (not for a person or organisation asked: names are read off capitals, so a passage answering with "het AI-bureau"
+        # holds none, and one saying "Responsable" or "ChatGPT" holds one)
+        return kind is not AnswerType.ENTITY and holds_what_is_asked(first) and not holds_what_is_asked(second)
+
     quoted = sorted({s.passage.rank for s in chosen}, key=lambda rank: (not holds_what_is_asked(rank), rank))[:_PASSAGES_QUOTED]
-    if len(quoted) == 2 and question and not _adds_to(chosen, *quoted, question, lang):
+    if len(quoted) == 2 and (answers_alone(*quoted) or question and not _adds_to(chosen, *quoted, question, lang)):
         quoted = quoted[:1]
     chosen = [s for s in chosen if s.passage.rank in quoted]
     if fixed_form and not any(holds(s.text, kind) for s in chosen):

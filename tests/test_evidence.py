@@ -80,6 +80,25 @@ def test_the_date_asked_is_found_in_the_next_passage_when_the_best_holds_none():
     assert "Sinds 1 januari 2021 is de app minder gebruikt." not in chosen  # too far below the best to be its answer
 
 
+def test_the_passage_holding_the_date_asked_is_quoted_alone_when_the_best_holds_none_but_not_so_for_a_name():
+    """coronamelder-faq tune nl-039: the best passage says that the app stops, the next one from when; the first's quotes
+    were a second citation that did not answer. Names are read off capitals: a passage without one may still answer
+    ("het AI-bureau", public-algorithms tune nl-007), so for a person or organisation asked both stay."""
+    best, next_one = passage("A. B.", rank=1), passage("C.", rank=2)
+    ranked = [
+        sentence(best, "CoronaMelder wordt tijdelijk stopgezet.", 0.90, 0),
+        sentence(next_one, "Vanaf 22 april 2022 wordt de app tijdelijk stopgezet.", 0.88),
+    ]
+    chosen = choose_sentences(ranked, AnswerType.DATE, "Vanaf welke datum wordt CoronaMelder tijdelijk stopgezet?", "nl")
+    assert [s.text for s in chosen] == ["Vanaf 22 april 2022 wordt de app tijdelijk stopgezet."]
+    ranked = [
+        sentence(best, "• AI-bureau: houdt toezicht op de bepalingen voor modellen voor algemene doeleinden", 0.90, 0),
+        sentence(next_one, "Zo'n model is onderdeel van systemen zoals ChatGPT of Microsoft Copilot.", 0.88),
+    ]
+    chosen = choose_sentences(ranked, AnswerType.ENTITY, "Welke instantie houdt toezicht op de modellen?", "nl")
+    assert [s.passage.rank for s in chosen] == [1, 2]
+
+
 def test_the_place_asked_is_found_in_a_passage_of_the_same_document_that_retrieval_scored_well_below():
     """coronamelder-faq tune fr-019, "Dans quelle ville habite Esther van Gorkum ?": her story's first passage names her
     in full and ranks first; "Esther woont ... in Arnhem." is in its third. Another document's passage scored as low
@@ -107,8 +126,8 @@ def test_when_the_best_passage_holds_the_date_asked_another_passage_is_quoted_on
     chosen = [s.text for s in choose_sentences(ranked, AnswerType.DATE, question, "nl")]
     assert chosen == ["De verklaring werd op 2 december 2016 ondertekend.", ranked[2].text]
     undated = [sentence(best, "De verklaring werd plechtig ondertekend.", 0.90), *ranked[1:]]
-    # the best holds no date: the sentence that does comes with it, the second passage's makes way (two passages at most)
-    assert [s.passage.rank for s in choose_sentences(undated, AnswerType.DATE, question)] == [1, 3]
+    # the best holds no date: the sentence that does is quoted, alone
+    assert [s.passage.rank for s in choose_sentences(undated, AnswerType.DATE, question)] == [3]
 
 
 def test_a_second_passage_is_quoted_only_when_it_names_more_of_what_is_asked():
