@@ -15,7 +15,7 @@ from assistant.answer import Answer, Evidence, Mode, Passage
 from assistant.citations import CitationList
 from assistant.answer_types import FORMS, AnswerType, answer_type, question_parts
 from assistant.answerability import DEFAULT_PARAMETERS, Signals, generative_path, load_model, signals
-from assistant.evidence import ScoredSentence, choose_sentences, holders_first, rank_sentences, unknown_numbers
+from assistant.evidence import ScoredSentence, choose_sentences, holders_first, rank_sentences, stored_sentences, unknown_numbers
 from assistant.extractive import extractive_text
 from assistant.generative import VerifiedGeneration, judge_messages
 from assistant.prompts import JUDGE_CHOICES, NO_ANSWER
@@ -176,12 +176,13 @@ class Assistant:
 
     def _evidence(self, passages: list[Passage], prepared: Question, vector: np.ndarray, kind: AnswerType) -> list[ScoredSentence]:
         """The sentences to quote: for a compound question, those each of its questions finds as well."""
-        ranked = rank_sentences(self.store, passages, prepared.text, prepared.lang, vector)
+        stored = stored_sentences(self.store, passages)
+        ranked = rank_sentences(stored, passages, prepared.text, prepared.lang, vector)
         chosen = {(s.passage.rank, s.position): s for s in choose_sentences(ranked, kind, prepared.text, prepared.lang)}
         parts = question_parts(prepared.text)
         if len(parts) > 1:
             for part in parts:
-                ranked = rank_sentences(self.store, passages, part, prepared.lang, np.asarray(self.embeddings.embed_query(part)))
+                ranked = rank_sentences(stored, passages, part, prepared.lang, np.asarray(self.embeddings.embed_query(part)))
                 for s in choose_sentences(ranked, answer_type(part), part, prepared.lang):
                     chosen.setdefault((s.passage.rank, s.position), s)
         return sorted(chosen.values(), key=lambda s: (s.passage.rank, s.position))

@@ -32,6 +32,7 @@ import numpy as np
 
 from assistant.answer import Passage
 from assistant.answer_types import FORMS, AnswerType, holds, is_statement
+from core.records import StoredSentence
 from core.sentences import is_heading_in, is_list_item
 from core.text import analyze, content_terms, numbers
 from vectorstore.store import ParagraphStore
@@ -109,18 +110,32 @@ def holders_first(passages: list[Passage], kind: AnswerType) -> list[Passage]:
     return [replace(p, rank=rank) for rank, p in enumerate(ordered, start=1)]
 
 
-def rank_sentences(store: ParagraphStore, passages: list[Passage], question: str, lang: str, vector: np.ndarray) -> list[ScoredSentence]:
-    """The sentences of the best passages (in the versions shown to the user), best first. A sentence with a
-    machine translation into the asker's language scores as the better of the two (e5 matches same-language
-    text more readily) and carries the translation."""
+def _searched(passages: list[Passage]) -> tuple[dict[str, Passage], dict[str, str]]:
+    """Of the passages searched for sentences: chunk id → its passage, and machine translation chunk id → its original's."""
     searched = passages[:_PASSAGES_SEARCHED]
     owner = {chunk_id: p for p in searched for chunk_id in p.chunk_ids}
     source_of = {
         twin_id: chunk_id for p in searched if p.machine_translation
         for chunk_id, twin_id in zip(p.chunk_ids, p.machine_translation.chunk_ids)
     }
+    return owner, source_of
+
+
+def stored_sentences(store: ParagraphStore, passages: list[Passage]) -> list[StoredSentence]:
+    """The sentences, with their vectors, of the passages searched and of their machine translations (read once, ranked
+    for each question a compound question asks)."""
+    owner, source_of = _searched(passages)
+    return store.sentences_of([*owner, *source_of])
+
+
+def rank_sentences(
+    stored: list[StoredSentence], passages: list[Passage], question: str, lang: str, vector: np.ndarray,
+) -> list[ScoredSentence]:
+    """The sentences of the best passages (in the versions shown to the user; `stored`, see `stored_sentences`), best
+    first. A sentence with a machine translation into the asker's language scores as the better of the two (e5 matches
+    same-language text more readily) and carries the translation."""
+    owner, source_of = _searched(passages)
     question_words = set(analyze(question, lang))
-    stored = store.sentences_of([*owner, *source_of])
     translated = {(source_of[s.chunk_id], s.index): s for s in stored if s.chunk_id in source_of}
     scored = []
     positions: dict[str, int] = {}
