@@ -37,7 +37,8 @@ from models.embeddings import ParagraphEmbeddings
 # "Le texte donne l'information demandée.")
 _YES = re.compile(r"^(?:yes|ja|oui)\s*[,.!:]\s*", re.IGNORECASE)
 _TEXT_ANSWERS = re.compile(
-    r"^(?:the text|(?:de|het) te(?:ks|x)t|le texte)\s+(?:(?:provides|gives|contains|geeft|bevat|donne|contient|fournit)\s+"
+    r"^(?:the text|(?:de|het) te(?:ks|x)t|le texte)\s+"
+    r"(?:(?:(?:does\s+)?(?:provides?|gives?|contains?)|geeft|bevat|donne|contient|fournit)\s+"
     r"(?:the|an|het|een|de|la|une|l')\s*(?:(?:requested|gevraagde)\s+)?(?:answer|antwoord|réponse|information|informatie)"
     r"(?:\s+(?:requested|demandée))?(?:\s+(?:to|op|à)\s+(?:the|this|de|deze|la|cette)\s+(?:question|vraag))?"
     r"|(?:answers|beantwoordt|répond\s+à)\s+(?:the|this|de|deze|la|cette)\s+(?:question|vraag)(?:\s+en\s+question)?)"

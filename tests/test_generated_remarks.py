@@ -30,6 +30,7 @@ def test_an_answer_that_says_no_is_an_answer(sentence):
 @pytest.mark.parametrize("remark", [
     "Le texte répond à la question en question.", "The text answers the question.", "De tekst beantwoordt de vraag.",
     "Le texte donne l'information demandée.", "Yes, the text provides the answer to the question.",
+    "The text does give the answer to the question.",
 ])
 def test_a_remark_that_the_text_answers_says_nothing(remark):
     assert without_judgement(remark) == ""
