@@ -49,17 +49,17 @@ def judge_prompt() -> ChatPromptTemplate:
 
 _AFTER_YES = {  # the question itself is in the judged turn just before; saying it again cost ~0.5 s
     "nl": "Beantwoord de vraag in het Nederlands, in één tot drie korte, volledige zinnen met de feiten uit de tekst. "
-          "Begin niet met ja of nee.",
+          "Gebruik de woorden van de tekst. Begin niet met ja of nee.",
     "fr": "Réponds à la question en français, en une à trois phrases courtes et complètes avec les faits du texte. "
-          "Ne commence pas par oui ou non.",
+          "Reprends les mots du texte. Ne commence pas par oui ou non.",
     "en": "Answer the question in English, in one to three short, complete sentences with the facts from the text. "
-          "Do not start with yes or no.",
+          "Use the text's own words. Do not start with yes or no.",
 }
 
 
 def answer_after_judgement_prompt(lang: str) -> ChatPromptTemplate:
     """The answer as the next turn of the judge's conversation, once it said yes: llama.cpp then reuses the judged
-    prompt from its KV cache and evaluates only this turn (how to answer, ~45 tokens), instead of a
+    prompt from its KV cache and evaluates only this turn (how to answer, 47-62 tokens), instead of a
     whole answer prompt. No NO_ANSWER here: the judgement has decided that. Variables as in `judge_prompt`."""
     return ChatPromptTemplate.from_messages(
         [*judge_prompt().messages, ("ai", JUDGE_CHOICES[0]), ("human", _AFTER_YES[lang])]

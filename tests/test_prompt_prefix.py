@@ -68,7 +68,7 @@ def test_the_answer_after_a_judgement_reuses_the_whole_judged_prompt(template, l
     rendered = (formatter(messages=chat_messages(prompt.format_messages(**variables))).prompt
                 for prompt in (judge_prompt(), answer_after_judgement_prompt(lang)))
     judged, answer = (llm.tokenize(text.encode(), add_bos=False, special=True) for text in rendered)
-    assert answer[: len(judged)] == judged and len(answer) - len(judged) < 60
+    assert answer[: len(judged)] == judged and len(answer) - len(judged) < 70
 
 
 def test_the_generator_after_a_judgement_continues_the_judges_conversation():
