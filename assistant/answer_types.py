@@ -47,9 +47,12 @@ _CUES = {
     AnswerType.PLACE: r"where|in which (?:city|country|town)|waar|in welke (?:stad|plaats|gemeente)|welk land|où"
     r"|dans quelle (?:ville|commune)|quel pays",
     # "which (European training) body": up to two words before the kind of body, which ends a Dutch compound ("opleidingsinstantie")
-    AnswerType.ENTITY: r"who|whom|whose|which (?:\w+ ){0,2}(?:organi[sz]ations?|agency|body|institution|minister|authority|company)"
-    r"|wie|welke (?:\w+ ){0,2}\w*(?:organisatie|minister|instantie|instelling|autoriteit)|welk (?:\w+ ){0,2}\w*bedrijf|qui"
-    r"|quel(?:le)?s? (?:\w+ ){0,2}(?:organisations?|organismes?|agences?|institutions?|ministres?|autorités?|entreprises?|sociétés?)",
+    AnswerType.ENTITY: r"who|whom|whose|which (?:\w+ ){0,2}(?:organi[sz]ations?|agency|body|institution|minister|ministry|authority"
+    r"|company|service|committee|commission|department|court|unit|office)"
+    r"|wie|welke (?:\w+ ){0,2}\w*(?:organisatie|minister|instantie|instelling|autoriteit|dienst|commissie|rechtbank|eenheid|afdeling)"
+    r"|welk (?:\w+ ){0,2}\w*(?:bedrijf|ministerie|comité|bureau|agentschap)|qui"
+    r"|quel(?:le)?s? (?:\w+ ){0,2}(?:organisations?|organismes?|agences?|institutions?|ministres?|autorités?|entreprises?|sociétés?"
+    r"|service|ministère|comité|commission|tribunal|unité|bureau|juridiction)",
 }
 _PATTERNS = {kind: re.compile(rf"\b(?:{cue})\b", re.IGNORECASE) for kind, cue in _CUES.items()}
 # "who", "qui", "where", "waar", "when", "quand", ... also open relative and other clauses ("les intervenants qui

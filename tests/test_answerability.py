@@ -55,6 +55,12 @@ from core.text import content_terms
         ("Which European training agency could joint courses build on?", AnswerType.ENTITY),
         ("À quelle agence européenne les formations pourraient-elles se rattacher ?", AnswerType.ENTITY),
         ("Welke Europese landen doen mee?", AnswerType.OTHER),
+        # a service, ministry, committee, court or unit asked for is an organisation too
+        ("Welke Luxemburgse politiedienst heeft een eenheid voor cybercriminaliteit?", AnswerType.ENTITY),
+        ("Welk ministerie beheert het Algoritmekader?", AnswerType.ENTITY),
+        ("Which Dutch court ruled on the temporary law?", AnswerType.ENTITY),
+        ("Quel service de police recueille des preuves en ligne ?", AnswerType.ENTITY),
+        ("Between which types of services should cooperation grow?", AnswerType.OTHER),  # kinds of services, not one
     ],
 )
 def test_answer_types(question, kind):
